@@ -33,6 +33,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{name: "drift", summary: "compare two CSV files column by column (a drift gate for CI)", run: runDrift},
 		{name: "version", summary: "print the version", run: runVersion},
 	}
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { ARTIFACTS, render, startHarness, type Harness } from './harness';
+import { ARTIFACTS, DOC_SCREENSHOTS, render, startHarness, type Harness } from './harness';
 
 let h: Harness;
 
@@ -72,7 +72,7 @@ test.each(['dark', 'light'])('datasource config editor renders and edits (%s)', 
   await expect(page.getByText('Use a full URL such as http://prometheus:9090').count()).resolves.toBe(0);
   // A saved secret shows as configured, never as its value.
   await expect(page.locator('#mlwatch-prometheusBasicAuthPassword').inputValue()).resolves.toBe('configured');
-  await page.screenshot({ path: join(ARTIFACTS, `datasource-config-${theme}.png`), fullPage: true });
+  await page.screenshot({ path: join(DOC_SCREENSHOTS, `datasource-config-${theme}.png`), fullPage: true });
   expect(consoleErrors).toEqual([]);
   await page.close();
 });
@@ -90,7 +90,7 @@ test('app overview reports each source', async () => {
   await page.getByTestId('setup-check-clickhouse').waitFor();
   await expect(page.getByTestId('setup-check-prometheus').getAttribute('data-state')).resolves.toBe('ok');
   await expect(page.getByTestId('setup-check-clickhouse').getAttribute('data-state')).resolves.toBe('failing');
-  await page.screenshot({ path: join(ARTIFACTS, 'app-overview-dark.png') });
+  await page.screenshot({ path: join(DOC_SCREENSHOTS, 'app-overview-dark.png') });
   expect(consoleErrors).toEqual([]);
   await page.close();
 });

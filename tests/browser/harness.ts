@@ -7,6 +7,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 const repo = resolve(__dirname, '..', '..');
 export const FIXTURES = join(repo, 'tests', 'fixtures', 'frames');
 export const ARTIFACTS = join(repo, 'tests', 'browser', '.artifacts');
+/** Screenshots linked from the README and docs; refreshed by every run. */
+export const DOC_SCREENSHOTS = join(repo, 'docs', 'screenshots');
 
 export interface Harness {
   url: string;
@@ -17,6 +19,7 @@ export interface Harness {
 /** Starts `npm run harness` (as node) and Chromium; stop() ends both. */
 export async function startHarness(fixtures = FIXTURES): Promise<Harness> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  mkdirSync(DOC_SCREENSHOTS, { recursive: true });
   const child: ChildProcess = spawn(process.execPath, [join(repo, 'tests', 'harness', 'server.mjs'), '--port', '0', '--fixtures', fixtures], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -281,6 +281,7 @@ async function main() {
       if (!ConfigEditor) {
         throw new Error(`${entry.id}: no config editor`);
       }
+      const Editor: React.ComponentType<{ options: unknown; onOptionsChange: (o: unknown) => void }> = ConfigEditor as never;
       const options = {
         id: 1,
         uid: 'harness',
@@ -294,7 +295,7 @@ async function main() {
       };
       function Stateful() {
         const [opts, setOpts] = React.useState(options);
-        return <ConfigEditor options={opts as never} onOptionsChange={(o) => setOpts(o as typeof options)} />;
+        return <Editor options={opts} onOptionsChange={(o) => setOpts(o as typeof options)} />;
       }
       root.render(wrap(<Stateful />));
     }

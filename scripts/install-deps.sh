@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine:
+# Debian packages (servers and the browser), npm packages, Go modules and the
+# Python virtualenv with the reference statistics libraries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+DEBIAN_PACKAGES=(prometheus prometheus-alertmanager clickhouse-server chromium)
+missing=()
+for p in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The packages may start their services; the tests start their own servers
+# on free ports and need none running.
+for svc in prometheus prometheus-alertmanager clickhouse-server; do
+  $SUDO service "$svc" stop >/dev/null 2>&1 || true
+done
+
+echo "installing npm packages"
+npm ci --no-audit --no-fund --loglevel=error
+
+echo "downloading Go modules"
+go mod download
+
+echo "creating the Python virtualenv for reference statistics"
+if [ ! -x .venv/bin/python ] || ! cmp -s tests/reference/requirements.txt .venv/requirements.txt; then
+  rm -rf .venv
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/reference/requirements.txt
+  cp tests/reference/requirements.txt .venv/requirements.txt
+fi

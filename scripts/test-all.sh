@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The one command that installs what the tests need and runs every test:
+#   npm run test:all      (or: bash scripts/test-all.sh)
+# Stages run in order; the first failure stops the run. Timings of every
+# stage are printed at the end and written to test-output/timings.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+export CI="${CI:-true}"
+mkdir -p test-output
+: > test-output/timings.txt
+
+stage() {
+  local name="$1"; shift
+  printf '\n==> %s\n' "$name"
+  local start=$SECONDS
+  "$@"
+  local took=$((SECONDS - start))
+  printf '%-28s %4ds\n' "$name" "$took" | tee -a test-output/timings.txt
+}
+
+run_total_start=$SECONDS
+
+stage "install dependencies" bash scripts/install-deps.sh
+stage "typecheck" npm run -s typecheck
+stage "lint" npm run -s lint
+stage "jest" npm run -s test:ci
+stage "go vet" go vet ./... 
+stage "go vet (integration)" go vet -tags integration ./tests/integration/
+stage "go test -race" go test -race -count=1 ./...
+stage "build" npm run -s build
+stage "integration (Go)" go test -tags integration -count=1 -timeout 10m ./tests/integration/
+stage "browser harness" npm run -s test:browser
+stage "package" npm run -s package
+stage "plugin check" bash -c 'go run ./cmd/plugincheck -source . build/mlwatch-observability-app-*.zip'
+stage "plugin-e2e" npm run -s e2e
+
+printf '%-28s %4ds\n' "total" "$((SECONDS - run_total_start))" | tee -a test-output/timings.txt
+echo
+echo "All stages passed. Timings:"
+cat test-output/timings.txt

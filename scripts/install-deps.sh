@@ -24,8 +24,16 @@ for svc in prometheus prometheus-alertmanager clickhouse-server; do
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done
 
-echo "installing npm packages"
-npm ci --no-audit --no-fund --loglevel=error
+# npm ci starts from scratch every time; skip it when node_modules was
+# installed from this very lockfile.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.mlwatch-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
+  echo "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.mlwatch-lock-hash
+else
+  echo "npm packages are up to date"
+fi
 
 echo "downloading Go modules"
 go mod download

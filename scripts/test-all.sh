@@ -25,7 +25,8 @@ stage "install dependencies" bash scripts/install-deps.sh
 stage "typecheck" npm run -s typecheck
 stage "lint" npm run -s lint
 stage "jest" npm run -s test:ci
-stage "go vet" go vet ./... 
+stage "gofmt" bash -c 'unformatted=$(gofmt -l cmd internal pkg tests *.go); if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted (run gofmt -w)"; exit 1; fi'
+stage "go vet" go vet ./...
 stage "go vet (integration)" go vet -tags integration ./tests/integration/
 stage "go test -race" go test -race -count=1 ./...
 stage "build" npm run -s build
@@ -33,6 +34,7 @@ stage "integration (Go)" go test -tags integration -count=1 -timeout 10m ./tests
 stage "browser harness" npm run -s test:browser
 stage "package" npm run -s package
 stage "plugin check" bash -c 'go run ./cmd/plugincheck -source . build/mlwatch-observability-app-*.zip'
+stage "deploy files" node --test tests/deploy/
 stage "plugin-e2e" npm run -s e2e
 
 printf '%-28s %4ds\n' "total" "$((SECONDS - run_total_start))" | tee -a test-output/timings.txt

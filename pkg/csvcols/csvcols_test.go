@@ -52,7 +52,7 @@ func TestReadOptions(t *testing.T) {
 func TestReadErrors(t *testing.T) {
 	tests := []struct {
 		name, in, want string
-		line        int
+		line           int
 	}{
 		{"empty", "", "the file is empty", 0},
 		{"unnamed column", "a,,c\n", "header column 2 has no name", 1},

@@ -11,7 +11,7 @@ import (
 type Sample struct {
 	sorted  []float64
 	missing int
-	unique  int // distinct values; -1 until counted
+	unique  int // distinct values
 }
 
 // NewSample copies values, drops NaN and ±Inf, and sorts the rest.
@@ -30,8 +30,11 @@ func NewSampleOwned(values []float64) *Sample {
 		}
 		kept = append(kept, v)
 	}
-	s := &Sample{sorted: kept, missing: len(values) - len(kept), unique: -1}
+	s := &Sample{sorted: kept, missing: len(values) - len(kept)}
 	sortFloats(s.sorted)
+	// Counted now, not lazily: a reference Sample is shared by concurrent
+	// comparisons and must stay read-only.
+	s.unique = countUniqueSorted(s.sorted)
 	return s
 }
 
@@ -45,12 +48,7 @@ func (s *Sample) Missing() int { return s.missing }
 func (s *Sample) Sorted() []float64 { return s.sorted }
 
 // Unique counts distinct values.
-func (s *Sample) Unique() int {
-	if s.unique < 0 {
-		s.unique = countUniqueSorted(s.sorted)
-	}
-	return s.unique
-}
+func (s *Sample) Unique() int { return s.unique }
 
 // Min and Max of the sample; NaN when empty.
 func (s *Sample) Min() float64 {
@@ -120,9 +118,23 @@ func countUniqueMerged(a, b []float64) int {
 	return n
 }
 
-// pairwiseSum sums like numpy's pairwise summation, so that means of large
-// arrays round the same way.
+// numpyBufferSize is the chunk numpy's reductions work in: np.sum adds the
+// pairwise sums of consecutive 8192-element blocks in order.
+const numpyBufferSize = 8192
+
+// pairwiseSum sums like np.sum of a contiguous float64 array, so that
+// means and totals of large arrays round the same way as numpy's.
 func pairwiseSum(x []float64) float64 {
+	var total float64
+	for len(x) > numpyBufferSize {
+		total += pairwiseBlock(x[:numpyBufferSize])
+		x = x[numpyBufferSize:]
+	}
+	return total + pairwiseBlock(x)
+}
+
+// pairwiseBlock is numpy's pairwise summation within one block.
+func pairwiseBlock(x []float64) float64 {
 	const block = 128
 	if len(x) <= block {
 		// numpy unrolls by 8 within a block; the accumulation order below
@@ -150,5 +162,5 @@ func pairwiseSum(x []float64) float64 {
 	}
 	half := len(x) / 2
 	half -= half % 8
-	return pairwiseSum(x[:half]) + pairwiseSum(x[half:])
+	return pairwiseBlock(x[:half]) + pairwiseBlock(x[half:])
 }

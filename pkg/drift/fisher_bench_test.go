@@ -1,0 +1,5 @@
+package drift
+
+import "testing"
+
+func BenchmarkFisherNumeric(b *testing.B) { benchNumeric(b, "fisher_exact", "binary") }

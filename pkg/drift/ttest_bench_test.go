@@ -1,0 +1,5 @@
+package drift
+
+import "testing"
+
+func BenchmarkTTest(b *testing.B) { benchNumeric(b, "t_test", "normal") }

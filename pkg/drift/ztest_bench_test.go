@@ -1,0 +1,5 @@
+package drift
+
+import "testing"
+
+func BenchmarkZNumeric(b *testing.B) { benchNumeric(b, "z", "binary") }

@@ -4,6 +4,7 @@
 # Python virtualenv with the reference statistics libraries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mkdir -p test-output
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -24,24 +25,45 @@ for svc in prometheus prometheus-alertmanager clickhouse-server; do
   $SUDO service "$svc" stop >/dev/null 2>&1 || true
 done
 
-# npm ci starts from scratch every time; skip it when node_modules was
-# installed from this very lockfile.
-lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ "$(cat node_modules/.mlwatch-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
-  echo "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock_hash" > node_modules/.mlwatch-lock-hash
-else
-  echo "npm packages are up to date"
-fi
+# The three package managers mostly wait on the network: run them at once.
+install_npm() {
+  # npm ci starts from scratch every time; skip it when node_modules was
+  # installed from this very lockfile.
+  local lock_hash
+  lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ "$(cat node_modules/.mlwatch-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
+    echo "installing npm packages"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$lock_hash" > node_modules/.mlwatch-lock-hash
+  else
+    echo "npm packages are up to date"
+  fi
+}
 
-echo "downloading Go modules"
-go mod download
+install_go() {
+  echo "downloading Go modules"
+  go mod download
+}
 
-echo "creating the Python virtualenv for reference statistics"
-if [ ! -x .venv/bin/python ] || ! cmp -s tests/reference/requirements.txt .venv/requirements.txt; then
-  rm -rf .venv
-  python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/reference/requirements.txt
-  cp tests/reference/requirements.txt .venv/requirements.txt
-fi
+install_python() {
+  if [ ! -x .venv/bin/python ] || ! cmp -s tests/reference/requirements.txt .venv/requirements.txt; then
+    echo "creating the Python virtualenv for reference statistics"
+    rm -rf .venv
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check -r tests/reference/requirements.txt
+    cp tests/reference/requirements.txt .venv/requirements.txt
+  else
+    echo "Python virtualenv is up to date"
+  fi
+}
+
+install_go > test-output/install-go.log 2>&1 &
+go_pid=$!
+install_python > test-output/install-python.log 2>&1 &
+py_pid=$!
+install_npm
+status=0
+wait $go_pid || { echo "go mod download failed:"; cat test-output/install-go.log; status=1; }
+wait $py_pid || { echo "Python virtualenv failed:"; cat test-output/install-python.log; status=1; }
+cat test-output/install-go.log test-output/install-python.log
+exit $status

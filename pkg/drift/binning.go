@@ -176,7 +176,14 @@ func quantileSorted(sorted []float64, q float64) float64 {
 		return sorted[len(sorted)-1]
 	}
 	frac := pos - float64(i)
-	return sorted[i] + frac*(sorted[i+1]-sorted[i])
+	// numpy's _lerp interpolates from the nearer end; the same rounding
+	// keeps edges bit-identical to numpy.quantile (a value on an edge then
+	// lands in the same bin).
+	a, b := sorted[i], sorted[i+1]
+	if frac >= 0.5 {
+		return b - float64((b-a)*(1-frac))
+	}
+	return a + float64(frac*(b-a))
 }
 
 // valueShares has one bin per distinct value of either sample.

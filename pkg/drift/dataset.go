@@ -96,13 +96,13 @@ func applyCorrection(results []Result, c Correction) error {
 		})
 		k := 0
 		for rank, i := range idx {
-			if results[i].Score <= float64(rank+1)/m*results[i].Threshold {
+			if results[i].Score < results[i].Threshold*float64(rank+1)/m {
 				k = rank + 1
 			}
 		}
 		for rank, i := range idx {
 			alpha := results[i].Threshold
-			results[i].Threshold = float64(max(k, 1)) / m * alpha
+			results[i].Threshold = alpha * float64(max(k, 1)) / m
 			results[i].Drifted = rank < k
 			results[i].notice("Benjamini–Hochberg correction over %d p-value columns", len(idx))
 		}

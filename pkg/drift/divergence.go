@@ -18,11 +18,12 @@ func init() {
 		fill := name == "psi" || name == "kl_div"
 		m := register(name, Distance, DefaultDistanceThreshold)
 		m.cat = func(t *Contingency, _ Options) (outcome, error) {
-			p, q := t.Shares()
+			p, q := dropJointZeros(t.Shares())
 			return dist(onShares(fn, p, q, fill)), nil
 		}
 		m.binned = func(ref, cur *Histogram, _ Options) (outcome, error) {
-			return dist(onShares(fn, ref.Shares(), cur.Shares(), fill)), nil
+			p, q := dropJointZeros(ref.Shares(), cur.Shares())
+			return dist(onShares(fn, p, q, fill)), nil
 		}
 		if name == "hellinger" {
 			// Evidently bins numeric columns for Hellinger its own way.
@@ -162,4 +163,17 @@ func tvd(r, c []float64) float64 {
 		v[i] = math.Abs(p[i] - q[i])
 	}
 	return pairwiseSum(v) / 2
+}
+
+// dropJointZeros leaves out bins that neither window saw: Evidently's
+// categorical view never has them, and a filled empty bin would change PSI
+// and KL whenever the two windows' fill values differ.
+func dropJointZeros(p, q []float64) ([]float64, []float64) {
+	var a, b []float64
+	for i := range p {
+		if p[i] != 0 || q[i] != 0 {
+			a, b = append(a, p[i]), append(b, q[i])
+		}
+	}
+	return a, b
 }

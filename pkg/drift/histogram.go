@@ -77,6 +77,11 @@ func FromCumulative(buckets []Bucket) (*Histogram, error) {
 		}
 		merged = append(merged, b)
 	}
+	for _, b := range merged {
+		if math.IsInf(b.Count, 0) {
+			return nil, fmt.Errorf("bucket le=%g: the counts of its equal bounds add up beyond the float64 range", b.UpperBound)
+		}
+	}
 	if coalesced > 0 {
 		h.notice("%d buckets with equal bounds were merged (for example le=\"1\" and le=\"1.0\")", coalesced)
 	}
@@ -104,25 +109,41 @@ func FromCumulative(buckets []Bucket) (*Histogram, error) {
 func (h *Histogram) forceMonotonic(cum []float64, b []Bucket) {
 	var worst float64
 	first, last := -1, -1
+	prev := cum[0]
 	for i := 1; i < len(cum); i++ {
-		prev, cur := cum[i-1], cum[i]
-		if cur >= prev {
-			continue
-		}
-		if prev-cur <= monotonicTolerance*math.Max(math.Abs(prev), math.Abs(cur)) {
+		cur := cum[i]
+		switch {
+		case cur == prev:
+		case almostEqual(prev, cur, monotonicTolerance):
+			cum[i] = prev // rounding, either direction: silently equal
+		case cur < prev:
+			if first < 0 {
+				first = i
+			}
+			last = i
+			worst = math.Max(worst, prev-cur)
 			cum[i] = prev
-			continue
+		default:
+			prev = cur
 		}
-		if first < 0 {
-			first = i
-		}
-		last = i
-		worst = math.Max(worst, prev-cur)
-		cum[i] = prev
 	}
 	if first >= 0 {
 		h.notice("cumulative bucket counts decreased between le=%g and le=%g (by up to %g) and were forced monotonic; this usually comes from extrapolated increase() results", b[first-1].UpperBound, b[last].UpperBound, worst)
 	}
+}
+
+// almostEqual is Prometheus's util/almost.Equal.
+func almostEqual(a, b, eps float64) bool {
+	const minNormal = 2.2250738585072014e-308
+	if a == b {
+		return true
+	}
+	absSum := math.Abs(a) + math.Abs(b)
+	diff := math.Abs(a - b)
+	if a == 0 || b == 0 || absSum < minNormal {
+		return diff < eps*minNormal
+	}
+	return diff/math.Min(absSum, math.MaxFloat64) < eps
 }
 
 func (h *Histogram) notice(format string, args ...any) {

@@ -261,6 +261,11 @@ func pairColumns(a driftArgs, ref, cur []*csvcols.Column, methodFor map[string]s
 		if !ok {
 			return nil, badUsage("column %q is in %s but not in %s; compare the same columns, or pick some with --columns", r.Name, a.reference, a.current)
 		}
+		for _, col := range []*csvcols.Column{r, c} {
+			if col.Mixed != "" {
+				return nil, badUsage("column %q mixes many distinct numbers with text (%s); leave such cells empty to mark them missing, or pass --categorical %s", r.Name, col.Mixed, r.Name)
+			}
+		}
 		if r.Text || c.Text {
 			return nil, badUsage("column %q looks like free text (more than %d distinct values); leave it out with --columns", r.Name, csvcols.MaxCategories)
 		}

@@ -16,11 +16,18 @@ import (
 	"unsafe"
 )
 
-// MaxCategories bounds the distinct values kept for a column that is not
-// (yet) known to be categorical. A numeric-looking column with more distinct
-// values stops tracking them; if it then turns out not to be numeric, it is
-// free text, and reported rather than silently mangled.
+// MaxCategories bounds the distinct values of a categorical column; a
+// non-numeric column with more is free text, which the drift methods do not
+// handle, and is reported.
 const MaxCategories = 1 << 16
+
+// numericTrackLimit bounds the distinct cells remembered for a column that
+// still looks numeric, in case a later cell turns it categorical. Tracking
+// every cell of every numeric column would double the memory and time of a
+// large file; a column with more distinct numbers than this that then meets
+// text is reported instead (it is nearly always a numeric column with text
+// markers for missing values).
+const numericTrackLimit = 1024
 
 // maxLineBytes bounds one CSV record, so a file without line breaks cannot
 // exhaust memory.
@@ -41,6 +48,9 @@ type Column struct {
 	// Text is set when the column is neither numeric nor categorical within
 	// MaxCategories: free text that the drift methods do not handle.
 	Text bool
+	// Mixed, when set, tells where a column of many distinct numbers met a
+	// non-number ("file line N: cell"): the column cannot be typed.
+	Mixed string
 }
 
 // Strings returns a categorical column's cells ("" for missing).
@@ -90,13 +100,14 @@ type builder struct {
 	keep        bool
 	numeric     bool // still numeric
 	forcedCat   bool
-	values      []float64
-	codes       []int32
+	values      chunked[float64]
+	codes       chunked[int32]
 	dict        map[string]int32
 	dictList    []string
 	trackCats   bool // still tracking categories
 	missing     int
-	missingNums int // ±Inf count, missing for numbers only
+	missingNums int    // ±Inf count, missing for numbers only
+	mixed       string // where a many-valued numeric column met text
 }
 
 // Read parses r. name is used in error messages.
@@ -153,7 +164,9 @@ func Read(r io.Reader, name string, opts Options) ([]*Column, error) {
 		}
 		for i, cell := range rec {
 			if b := cols[i]; b.keep {
-				b.add(cell)
+				if b.add(cell) {
+					b.mixed = fmt.Sprintf("%s line %d: %q", name, rd.line, bytes.TrimSpace(cell))
+				}
 			}
 		}
 	}
@@ -180,17 +193,20 @@ func isMissing(cell []byte) bool {
 	return false
 }
 
-func (b *builder) add(raw []byte) {
+// add appends one cell. It reports true when a column with too many
+// distinct numbers to remember meets its first non-number: such a column
+// can be neither numeric nor categorical.
+func (b *builder) add(raw []byte) (mixed bool) {
 	cell := bytes.TrimSpace(raw)
 	if isMissing(cell) {
 		b.missing++
 		if b.numeric {
-			b.values = append(b.values, math.NaN())
+			b.values.add(math.NaN())
 		}
 		if b.trackCats {
-			b.codes = append(b.codes, -1)
+			b.codes.add(-1)
 		}
-		return
+		return false
 	}
 	if b.numeric {
 		v, err := parseFloat(cell)
@@ -199,31 +215,74 @@ func (b *builder) add(raw []byte) {
 				b.missingNums++
 				v = math.NaN()
 			}
-			b.values = append(b.values, v)
+			b.values.add(v)
 		} else {
 			// The first non-number makes the column categorical.
 			b.numeric = false
-			b.values = nil
+			b.values = chunked[float64]{}
 			if !b.trackCats {
-				b.codes = nil
+				return true
 			}
 		}
 	}
 	if b.trackCats {
 		code, ok := b.dict[string(cell)]
 		if !ok {
-			if len(b.dictList) >= MaxCategories && !b.forcedCat {
+			limit := MaxCategories
+			if b.numeric {
+				limit = numericTrackLimit
+			}
+			if len(b.dictList) >= limit && !b.forcedCat {
 				b.trackCats = false
-				b.codes, b.dict, b.dictList = nil, nil, nil
-				return
+				b.codes, b.dict, b.dictList = chunked[int32]{}, nil, nil
+				return false
 			}
 			code = int32(len(b.dictList))
 			s := string(cell)
 			b.dict[s] = code
 			b.dictList = append(b.dictList, s)
 		}
-		b.codes = append(b.codes, code)
+		b.codes.add(code)
 	}
+	return false
+}
+
+// chunked grows in fixed-size chunks and is joined once at the end: append
+// growth would hold the old and the new array at once and over-allocate,
+// which for large columns costs far more than the data itself.
+type chunked[T any] struct {
+	done [][]T
+	cur  []T
+	n    int
+}
+
+const chunkSize = 1 << 16
+
+func (c *chunked[T]) add(v T) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.done = append(c.done, c.cur)
+		}
+		c.cur = make([]T, 0, chunkSize)
+	}
+	c.cur = append(c.cur, v)
+	c.n++
+}
+
+// join returns all values in one exactly-sized slice, releasing the
+// chunks as it copies them.
+func (c *chunked[T]) join() []T {
+	if c.n == 0 {
+		return nil
+	}
+	out := make([]T, 0, c.n)
+	for i, ch := range c.done {
+		out = append(out, ch...)
+		c.done[i] = nil
+	}
+	out = append(out, c.cur...)
+	*c = chunked[T]{}
+	return out
 }
 
 func (b *builder) column() *Column {
@@ -231,10 +290,17 @@ func (b *builder) column() *Column {
 	switch {
 	case b.numeric:
 		c.Numeric = true
-		c.Values = b.values
+		c.Values = b.values.join()
 		c.Missing += b.missingNums
+		// Few distinct numbers: keep them as categories too, in case the
+		// other file has this column as text.
+		if b.trackCats {
+			c.Codes, c.Dict = b.codes.join(), b.dictList
+		}
 	case b.trackCats:
-		c.Codes, c.Dict = b.codes, b.dictList
+		c.Codes, c.Dict = b.codes.join(), b.dictList
+	case b.mixed != "":
+		c.Mixed = b.mixed
 	default:
 		c.Text = true
 	}

@@ -142,3 +142,28 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestMixedColumnIsReported(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x\n")
+	for i := range numericTrackLimit + 5 {
+		fmt.Fprintf(&b, "%d.5\n", i)
+	}
+	b.WriteString("unknown\n")
+	cols, err := Read(strings.NewReader(b.String()), "data.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cols[0]
+	if c.Numeric || c.Text || c.Codes != nil {
+		t.Errorf("column should be neither numeric, text nor categorical: %+v", c.Name)
+	}
+	if want := fmt.Sprintf(`data.csv line %d: "unknown"`, numericTrackLimit+7); c.Mixed != want {
+		t.Errorf("Mixed = %q, want %q", c.Mixed, want)
+	}
+	// A few distinct numbers then text: categorical, nothing lost.
+	cols, err = Read(strings.NewReader("x\n1\n2\n1.0\nunknown\n"), "f", Options{})
+	if err != nil || cols[0].Numeric || strings.Join(cols[0].Strings(), ",") != "1,2,1.0,unknown" {
+		t.Errorf("small mixed column: %v %q", err, cols[0].Strings())
+	}
+}

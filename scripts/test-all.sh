@@ -32,6 +32,7 @@ stage "gofmt" bash -c 'unformatted=$(gofmt -l cmd internal pkg tests *.go); if [
 stage "go vet" go vet ./...
 stage "go vet (integration)" go vet -tags integration,arrow_json_stdlib ./tests/integration/
 stage "go test -race" go test -race -count=1 ./...
+stage "fuzz (short)" bash -c 'go test -run XXX -fuzz "^FuzzRead$" -fuzztime 10s ./pkg/csvcols/ && go test -run XXX -fuzz "^FuzzFromCumulative$" -fuzztime 10s ./pkg/drift/ && go test -run XXX -fuzz "^FuzzParseLe$" -fuzztime 5s ./pkg/drift/'
 stage "build" npm run -s build
 stage "integration (Go)" go test -tags integration,arrow_json_stdlib -count=1 -timeout 10m ./tests/integration/
 stage "browser harness" npm run -s test:browser

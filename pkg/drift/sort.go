@@ -109,4 +109,3 @@ func mergeInto(dst, a, b []float64) {
 	k += copy(dst[k:], a[i:])
 	copy(dst[k:], b[j:])
 }
-

@@ -85,7 +85,11 @@ func sturgesEdges(a, b []float64) []float64 {
 			hi = math.Max(hi, s[len(s)-1])
 		}
 	}
-	n := len(a) + len(b)
+	return sturgesRange(lo, hi, len(a)+len(b))
+}
+
+// sturgesRange is sturgesEdges for n values spanning [lo, hi].
+func sturgesRange(lo, hi float64, n int) []float64 {
 	width := (hi - lo) / (math.Log2(float64(n)) + 1)
 	first, last := lo, hi
 	if first == last {
@@ -192,17 +196,21 @@ func valueShares(a, b []float64) shares {
 	return shares{countShares(a, keys), countShares(b, keys)}
 }
 
+// mergeUnique returns the distinct values of two sorted slices, sorted, in
+// one merge pass.
 func mergeUnique(a, b []float64) []float64 {
 	keys := make([]float64, 0, 32)
-	keys = appendUnique(keys, a)
-	keys = appendUnique(keys, b)
-	slices.Sort(keys)
-	return slices.Compact(keys)
-}
-
-func appendUnique(keys, sorted []float64) []float64 {
-	for i, v := range sorted {
-		if i == 0 || v != sorted[i-1] {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		var v float64
+		if j >= len(b) || (i < len(a) && a[i] <= b[j]) {
+			v = a[i]
+			i++
+		} else {
+			v = b[j]
+			j++
+		}
+		if len(keys) == 0 || v != keys[len(keys)-1] {
 			keys = append(keys, v)
 		}
 	}

@@ -131,8 +131,10 @@ func hellingerShares(p, q []float64) float64 {
 // the distinct values of both samples, density histograms, and the
 // Bhattacharyya coefficient Σ√(h1·h2)·width.
 func hellingerNumeric(ref, cur *Sample) float64 {
-	keys := mergeUnique(ref.Sorted(), cur.Sorted())
-	edges := sturgesEdges(keys, nil)
+	// Sturges edges over the distinct values need only their count and
+	// range, not the values themselves.
+	r, c := ref.Sorted(), cur.Sorted()
+	edges := sturgesRange(math.Min(r[0], c[0]), math.Max(r[len(r)-1], c[len(c)-1]), countUniqueMerged(r, c))
 	h1 := densities(ref.Sorted(), edges)
 	h2 := densities(cur.Sorted(), edges)
 	width := (edges[len(edges)-1] - edges[0]) / float64(len(edges)-1)

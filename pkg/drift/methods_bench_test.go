@@ -14,10 +14,17 @@ import (
 func BenchmarkNumericMethods(b *testing.B) {
 	for _, n := range []int{1_000, 100_000, 1_000_000} {
 		ref, cur := benchSamples(n)
+		binRef, binCur := benchBinary(n)
 		for _, m := range Methods("num") {
+			r, c := ref, cur
+			switch m {
+			case "z", "fisher_exact", "chisquare":
+				// Methods for discrete data: binary 0/1 columns.
+				r, c = binRef, binCur
+			}
 			b.Run(m+"/"+strconv.Itoa(n), func(b *testing.B) {
 				for b.Loop() {
-					if _, err := Numeric(m, ref, cur, Options{}); err != nil {
+					if _, err := Numeric(m, r, c, Options{}); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -79,6 +86,20 @@ func BenchmarkBinnedMethods(b *testing.B) {
 			}
 		})
 	}
+}
+
+func benchBinary(n int) (*Sample, *Sample) {
+	r := rand.New(rand.NewPCG(9, uint64(n)))
+	a, c := make([]float64, n), make([]float64, n)
+	for i := range a {
+		if r.Float64() < 0.3 {
+			a[i] = 1
+		}
+		if r.Float64() < 0.32 {
+			c[i] = 1
+		}
+	}
+	return NewSampleOwned(a), NewSampleOwned(c)
 }
 
 func benchSamples(n int) (*Sample, *Sample) {

@@ -35,6 +35,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "drift", summary: "compare two CSV files column by column (a drift gate for CI)", run: runDrift},
+		{name: "query", summary: "run datasource queries against Prometheus and ClickHouse, as Grafana does", run: runQuery},
 		{name: "version", summary: "print the version", run: runVersion},
 	}
 }

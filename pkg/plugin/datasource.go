@@ -9,10 +9,10 @@ import (
 	"fmt"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	"github.com/grafana/grafana-plugin-sdk-go/backend/datasource"
 	"github.com/grafana/grafana-plugin-sdk-go/backend/instancemgmt"
 
 	"github.com/mlwatch/mlwatch/pkg/diagnose"
+	"github.com/mlwatch/mlwatch/pkg/engine"
 	"github.com/mlwatch/mlwatch/pkg/models"
 	"github.com/mlwatch/mlwatch/pkg/source/clickhouse"
 	"github.com/mlwatch/mlwatch/pkg/source/prometheus"
@@ -38,7 +38,7 @@ type Datasource struct {
 	prom        *prometheus.Client
 	clickhouse  clickhouse.Client
 	redactor    *diagnose.Redactor
-	queries     *datasource.QueryTypeMux
+	engine      *engine.Engine
 	resources   backend.CallResourceHandler
 }
 
@@ -68,7 +68,7 @@ func newDatasource(jsonData []byte, secure map[string]string) *Datasource {
 			d.clickhouse = c
 		}
 	}
-	d.queries = d.newQueryMux()
+	d.engine = &engine.Engine{Prom: d.prom, ClickHouse: d.clickhouse, Limits: engine.DefaultLimits()}
 	d.resources = d.newResourceHandler()
 	return d
 }

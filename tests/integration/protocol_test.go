@@ -21,15 +21,15 @@ func TestQueryDataErrorsArePerQuery(t *testing.T) {
 	resp, err := env.plugin.QueryData(ctx, ds, []backend.DataQuery{
 		{RefID: "A", QueryType: "bogus", JSON: json.RawMessage(`{"queryType":"bogus"}`), TimeRange: tr},
 		{RefID: "B", JSON: json.RawMessage(`{}`), TimeRange: tr},
-		{RefID: "C", QueryType: "gpu", JSON: json.RawMessage(`{"queryType":"gpu"}`), TimeRange: tr},
+		{RefID: "C", QueryType: "traces", JSON: json.RawMessage(`{"queryType":"traces"}`), TimeRange: tr},
 	})
 	if err != nil {
 		t.Fatalf("QueryData over gRPC: %v", err)
 	}
 	want := map[string]string{
-		"A": `Unknown query type "bogus"`,
-		"B": "The query has no type",
-		"C": `The "gpu" query type is not available`,
+		"A": `unknown query type "bogus"`,
+		"B": "the query has no type",
+		"C": "the datasource has no ClickHouse host",
 	}
 	for ref, msg := range want {
 		r, ok := resp.Responses[ref]

@@ -172,6 +172,36 @@ function installBackend(fixture: BackendFixture = {}) {
   } as never);
 }
 
+/**
+ * The panel's time range: from the fixture when given (ms), else spanning
+ * the frames' time fields, else the last hour.
+ */
+function fixtureTimeRange(given: { from: number; to: number } | undefined, frames: DataFrame[]): TimeRange {
+  let from = given?.from;
+  let to = given?.to;
+  if (from === undefined || to === undefined) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const f of frames) {
+      for (const field of f.fields) {
+        if (field.type === grafanaData.FieldType.time) {
+          for (const v of field.values) {
+            lo = Math.min(lo, Number(v));
+            hi = Math.max(hi, Number(v));
+          }
+        }
+      }
+    }
+    if (Number.isFinite(lo) && hi > lo) {
+      from = lo;
+      to = hi;
+    }
+  }
+  const end = to !== undefined ? dateTime(to) : dateTime();
+  const start = from !== undefined ? dateTime(from) : dateTime(end).subtract(1, 'hour');
+  return { from: start, to: end, raw: { from: start, to: end } };
+}
+
 function afterPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
 }
@@ -233,40 +263,57 @@ async function main() {
     if (!Panel) {
       throw new Error(`${entry.id}: the panel plugin has no panel component`);
     }
-    const to = dateTime();
-    const timeRange: TimeRange = { from: dateTime(to).subtract(1, 'hour'), to, raw: { from: 'now-1h', to: 'now' } };
     const frames = rawFrames.map((f) => dataFrameFromJSON(f));
-    const fieldConfig = { defaults: plugin.fieldConfigDefaults.defaults ?? {}, overrides: [] };
-    const series = applyFieldOverrides({
-      data: frames,
-      fieldConfig,
-      replaceVariables: (s: string) => s,
-      theme,
-      timeZone: 'utc',
-    });
-    const options = lodash.merge(optionDefaults(plugin, series), fixtureOptions.options ?? fixtureOptions);
-    root.render(
-      wrap(
-        <Panel
-          id={1}
-          data={{ state: LoadingState.Done, series, timeRange }}
-          timeRange={timeRange}
-          timeZone="utc"
-          options={options}
-          fieldConfig={fieldConfig}
-          transparent={false}
-          width={width}
-          height={height}
-          renderCounter={1}
-          title="Harness"
-          eventBus={new EventBusSrv()}
-          onOptionsChange={() => {}}
-          onFieldConfigChange={() => {}}
-          replaceVariables={(s: string) => s}
-          onChangeTimeRange={() => {}}
-        />
-      )
+    const timeRange = fixtureTimeRange(fixtureOptions.timeRange as { from: number; to: number } | undefined, frames);
+    const fieldConfig = lodash.merge(
+      { defaults: lodash.cloneDeep(plugin.fieldConfigDefaults.defaults ?? {}), overrides: [] },
+      fixtureOptions.fieldConfig ?? {}
     );
+    const replaceVariables = (s: string) => s;
+    const series = applyFieldOverrides({ data: frames, fieldConfig, replaceVariables, theme, timeZone: 'utc' });
+    let options = lodash.merge(optionDefaults(plugin, series), fixtureOptions.options ?? {});
+    let size = { width, height };
+    // Everything the panel tells Grafana is recorded, so tests can check
+    // drag-to-zoom, option changes and shared-crosshair events.
+    const events: Array<{ type: string; payload: unknown }> = [];
+    const eventBus = new EventBusSrv();
+    eventBus.subscribe(grafanaData.DataHoverEvent, (e) => events.push({ type: 'data-hover', payload: e.payload }));
+    eventBus.subscribe(grafanaData.DataHoverClearEvent, () => events.push({ type: 'data-hover-clear', payload: null }));
+    const draw = () =>
+      root.render(
+        wrap(
+          <Panel
+            id={1}
+            data={{ state: LoadingState.Done, series, timeRange }}
+            timeRange={timeRange}
+            timeZone="utc"
+            options={options}
+            fieldConfig={fieldConfig}
+            transparent={false}
+            width={size.width}
+            height={size.height}
+            renderCounter={1}
+            title="Harness"
+            eventBus={eventBus}
+            onOptionsChange={(o: unknown) => events.push({ type: 'options', payload: o })}
+            onFieldConfigChange={(c: unknown) => events.push({ type: 'field-config', payload: c })}
+            replaceVariables={replaceVariables}
+            onChangeTimeRange={(r: { from: number; to: number }) => events.push({ type: 'time-range', payload: r })}
+          />
+        )
+      );
+    (window as unknown as { __harness: unknown }).__harness = {
+      events,
+      eventBus,
+      rerender: (next: { width?: number; height?: number; options?: Record<string, unknown> }) => {
+        size = { width: next.width ?? size.width, height: next.height ?? size.height };
+        container.style.width = `${size.width}px`;
+        container.style.height = `${size.height}px`;
+        options = next.options ? lodash.merge(lodash.cloneDeep(options), next.options) : options;
+        draw();
+      },
+    };
+    draw();
   } else if (plugin instanceof DataSourcePlugin) {
     const components = plugin.components;
     if (view === 'query') {

@@ -180,6 +180,9 @@ export async function startHarness({ port = 0, fixtures, dist = join(repo, 'dist
       } else if (url.pathname.startsWith('/public/build/img/')) {
         // Grafana serves @grafana/ui's icons from here.
         file = safeJoin(uiPublicImg, url.pathname.slice('/public/build/img/'.length));
+      } else if (url.pathname.startsWith('/static/')) {
+        // Plain pages for benchmarks (e.g. the bare-canvas floor).
+        file = safeJoin(join(here, 'static'), url.pathname.slice('/static/'.length));
       } else if (url.pathname.startsWith('/dist/')) {
         file = safeJoin(distDir, url.pathname.slice('/dist/'.length));
       } else if (url.pathname.startsWith('/fixtures/') && fixturesDir) {

@@ -2,7 +2,7 @@ package engine
 
 import (
 	"context"
-	"fmt"
+	"strings"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 
@@ -77,7 +77,7 @@ func distributionFrames(req Request, run *DistributionRun) []*data.Frame {
 		frame.Meta.Notices = append(frame.Meta.Notices, data.Notice{Severity: data.NoticeSeverityInfo, Text: n})
 	}
 	if len(run.Executed) > 0 {
-		frame.Meta.ExecutedQueryString = fmt.Sprint(run.Executed)
+		frame.Meta.ExecutedQueryString = strings.Join(run.Executed, "\n")
 	}
 	if format(req) == "numeric" {
 		score := data.NewField("score", data.Labels{"method": r.Method}, []*float64{finitePtr(r.Score)})

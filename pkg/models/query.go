@@ -392,7 +392,7 @@ func (q *Query) Validate() error {
 			return qerr("reference", "an absolute reference needs from and to, with to after from")
 		}
 	case "baseline":
-		if q.Source != SourceClickHouse && q.QueryType != TypeDistribution {
+		if q.Source != SourceClickHouse {
 			return qerr("reference.mode", "a baseline table needs the clickhouse source")
 		}
 		if r.Table == "" {

@@ -20,6 +20,9 @@ import (
 // maxErrorBody bounds how much of an error body is read.
 const maxErrorBody = 4 << 10
 
+// maxSmallBody bounds the answers of small endpoints read by get.
+const maxSmallBody = 1 << 20
+
 // Client talks to one Prometheus-compatible server.
 type Client struct {
 	base     *url.URL
@@ -125,7 +128,9 @@ func (c *Client) get(ctx context.Context, path string, params url.Values, out an
 		return c.scrub(diagnose.HTTPStatus(c.target, path, resp.StatusCode, errorText(body)))
 	}
 	var env apiResponse
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+	// Small endpoints only (buildinfo, probes): a bounded read keeps a
+	// misdirected URL from streaming gigabytes into memory.
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxSmallBody)).Decode(&env); err != nil {
 		return c.scrub(&diagnose.Problem{
 			Kind:       diagnose.KindProtocol,
 			Message:    fmt.Sprintf("Prometheus at %s: %s did not return valid JSON (%v). Check that the URL points at a Prometheus API.", c.target.Address, path, shortErr(err)),

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -243,9 +244,11 @@ func (p *Plugin) QueryData(ctx context.Context, ds Datasource, queries []backend
 
 // CallResource calls a resource route and collects the streamed response.
 func (p *Plugin) CallResource(ctx context.Context, ds Datasource, method, path string, body []byte) (*backend.CallResourceResponse, error) {
+	// As Grafana sends it: Path without the query string, URL with it.
+	route, _, _ := strings.Cut(path, "?")
 	req := &backend.CallResourceRequest{
 		PluginContext: p.pluginContext(ds),
-		Path:          path,
+		Path:          route,
 		Method:        method,
 		URL:           "/" + path,
 		Headers:       map[string][]string{},

@@ -102,34 +102,57 @@ for (const c of cases) {
       for (const [col, value] of Object.entries(want)) {
         const j = res.names.indexOf(col);
         assert.ok(j >= 0, `no column ${col} in ${res.names}`);
-        assert.ok(same(value, res.rows[i][j]), `row ${i} ${col}: got ${JSON.stringify(res.rows[i][j])}, want ${JSON.stringify(value)}`);
+        assert.ok(
+          same(value, res.rows[i][j]),
+          `row ${i} ${col}: got ${JSON.stringify(res.rows[i][j])}, want ${JSON.stringify(value)}`
+        );
       }
     });
   });
 }
 
-test('the queries use the tables\' time keys (EXPLAIN indexes = 1)', () => {
+test("the queries use the tables' time keys (EXPLAIN indexes = 1)", () => {
   const explain = (name) => session.query('EXPLAIN indexes = 1 ' + cases.find((c) => c.name === name).sql, 'TSVRaw');
   // otel_traces: PRIMARY KEY (ServiceName, SpanName, toDateTime(Timestamp)),
   // PARTITION BY toDate(Timestamp).
   const otel = explain('otel search: all traces in range, newest first (D is a day earlier)');
   assert.match(otel, /Partition[\s│]+Keys:[\s\S]*?Condition: and\(\(toDate\(Timestamp\)/, otel);
-  assert.match(otel, /PrimaryKey[\s│]+Keys:[\s\S]*?Condition: and\(\(toDateTime\(Timestamp\) in \(-Inf, 1777642200\]\)/, otel);
+  assert.match(
+    otel,
+    /PrimaryKey[\s│]+Keys:[\s\S]*?Condition: and\(\(toDateTime\(Timestamp\) in \(-Inf, 1777642200\]\)/,
+    otel
+  );
   // signoz_index_v3: ORDER BY (ts_bucket_start, ...).
   const signoz = explain('signoz search in the local table: all traces in range, newest first (D is a day earlier)');
-  assert.match(signoz, /PrimaryKey[\s│]+Keys:[\s\S]*?Condition: and\(\(ts_bucket_start in \(-Inf, 1777642200\]\), and\(\(ts_bucket_start in \[1777627800, \+Inf\)\)/, signoz);
+  assert.match(
+    signoz,
+    /PrimaryKey[\s│]+Keys:[\s\S]*?Condition: and\(\(ts_bucket_start in \(-Inf, 1777642200\]\), and\(\(ts_bucket_start in \[1777627800, \+Inf\)\)/,
+    signoz
+  );
   // By trace id, the lookup table narrows the scan to the trace's seconds.
   const byId = explain('otel trace by lookup: LLM chain, spans by start time');
-  assert.match(byId, /PrimaryKey[\s│]+Keys:[\s\S]*?Condition: and\(\(toDateTime\(Timestamp\) in \(-Inf, 1777636803\]\), \(toDateTime\(Timestamp\) in \[1777636800, \+Inf\)\)\)/, byId);
+  assert.match(
+    byId,
+    /PrimaryKey[\s│]+Keys:[\s\S]*?Condition: and\(\(toDateTime\(Timestamp\) in \(-Inf, 1777636803\]\), \(toDateTime\(Timestamp\) in \[1777636800, \+Inf\)\)\)/,
+    byId
+  );
 });
 
 test('stored answers match (chdb_results.json)', () => {
   const file = path.join(fixtures, 'chdb_results.json');
-  const sorted = Object.fromEntries(Object.keys(results).sort().map((k) => [k, results[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(results)
+      .sort()
+      .map((k) => [k, results[k]])
+  );
   if (process.env.MLWATCH_UPDATE_FIXTURES === '1') {
     fs.writeFileSync(file, JSON.stringify(sorted, null, 1) + '\n');
     return;
   }
   const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
-  assert.deepEqual(sorted, stored, 'chdb answers changed: rerun with MLWATCH_UPDATE_FIXTURES=1 and commit chdb_results.json');
+  assert.deepEqual(
+    sorted,
+    stored,
+    'chdb answers changed: rerun with MLWATCH_UPDATE_FIXTURES=1 and commit chdb_results.json'
+  );
 });

@@ -205,7 +205,9 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 }
 
 // MarshalJSON writes the duration in Prometheus style.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(FormatDuration(time.Duration(d))) }
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(FormatDuration(time.Duration(d)))
+}
 
 // FormatDuration writes "1h30m", "7d", "45s".
 func FormatDuration(d time.Duration) string {

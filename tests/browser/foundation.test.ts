@@ -13,10 +13,10 @@ afterAll(async () => {
 });
 
 const PANELS = {
-  'mlwatch-driftheatmap-panel': { ok: 'drift-over-time.json', summary: '3 features × 4 time steps' },
-  'mlwatch-gputopology-panel': { ok: 'gpu-table.json', summary: '4 GPUs on 2 nodes' },
-  'mlwatch-confidence-panel': { ok: 'confidence-distribution.json', summary: '4 bins, reference and current' },
-  'mlwatch-tracewaterfall-panel': { ok: 'trace-small.json', summary: '4 spans in 1 trace' },
+  'mlwatch-driftheatmap-panel': { ok: 'drift-over-time.json' },
+  'mlwatch-gputopology-panel': { ok: 'gpu-table.json' },
+  'mlwatch-confidence-panel': { ok: 'confidence-distribution.json' },
+  'mlwatch-tracewaterfall-panel': { ok: 'trace-small.json' },
 };
 
 test('every built module exports the plugin object Grafana expects', async () => {
@@ -45,9 +45,11 @@ describe.each(Object.entries(PANELS))('%s', (id, fx) => {
     await page.close();
   });
 
-  test('recognises its data contract', async () => {
+  test('renders data in its contract without an empty state', async () => {
     const { page, consoleErrors } = await render(h, { plugin: id, frames: fx.ok }, 500, 300);
-    await expect(page.getByTestId('mlwatch-panel-message').textContent()).resolves.toContain(`Data recognised: ${fx.summary}`);
+    // Each panel's own tests check what it draws; here: it takes the data.
+    const messages = await page.getByTestId('mlwatch-panel-message').allTextContents();
+    expect(messages.join(' ')).not.toMatch(/No data|not supported|needs/i);
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -55,8 +57,8 @@ describe.each(Object.entries(PANELS))('%s', (id, fx) => {
   test('explains unsupported data', async () => {
     const { page, consoleErrors } = await render(h, { plugin: id, frames: 'unsupported-strings.json' }, 500, 300);
     const text = await page.getByTestId('mlwatch-panel-message').textContent();
-    expect(text).not.toContain('Data recognised');
     expect(text).not.toContain('No data');
+    expect(text?.length).toBeGreaterThan(10);
     expect(consoleErrors).toEqual([]);
     await page.close();
   });

@@ -61,6 +61,81 @@ const shared: Record<string, unknown> = {
   i18next,
 };
 
+/**
+ * Grafana fills the option-editor registries at start-up from its own code;
+ * the npm packages ship them empty, and the panel option builders
+ * (addRadio, addBooleanSwitch, ...) and standard field options (unit,
+ * thresholds, links, ...) look their ids up there. The harness registers
+ * every standard id, with the processing Grafana applies and no editor UI
+ * (the harness renders panels, not the options pane).
+ */
+function initOptionRegistries() {
+  const noEditor = () => null;
+  const editorIds = [
+    'text', 'number', 'slider', 'boolean', 'radio', 'select', 'multi-select', 'color', 'unit', 'links', 'mappings',
+    'thresholds', 'fieldColor', 'interval', 'timezone', 'strings', 'stats-picker', 'field-name', 'dashboard-uid',
+    'data-links', 'color-scheme', 'text-area', 'datasource', 'actions', 'frame-picker',
+  ];
+  grafanaData.standardEditorsRegistry.setInit(() => editorIds.map((id) => ({ id, name: id, editor: noEditor })));
+  const identity = (v: unknown) => v;
+  const always = () => true;
+  const fieldOption = (id: string, path: string, defaultValue?: unknown) => ({
+    id,
+    path,
+    name: id,
+    editor: noEditor,
+    override: noEditor,
+    process: identity,
+    shouldApply: always,
+    defaultValue,
+  });
+  grafanaData.standardFieldConfigEditorRegistry.setInit(
+    () =>
+      [
+        fieldOption('unit', 'unit'),
+        fieldOption('min', 'min'),
+        fieldOption('max', 'max'),
+        fieldOption('fieldMinMax', 'fieldMinMax'),
+        fieldOption('decimals', 'decimals'),
+        fieldOption('displayName', 'displayName'),
+        fieldOption('noValue', 'noValue'),
+        fieldOption('links', 'links'),
+        fieldOption('mappings', 'mappings'),
+        fieldOption('thresholds', 'thresholds', {
+          mode: grafanaData.ThresholdsMode.Absolute,
+          steps: [
+            { value: -Infinity, color: 'green' },
+            { value: 80, color: 'red' },
+          ],
+        }),
+        fieldOption('color', 'color', { mode: grafanaData.FieldColorModeId.Thresholds }),
+        fieldOption('filterable', 'filterable'),
+      ] as never
+  );
+}
+
+/**
+ * Grafana's variable interpolation for data links, enough for the built-in
+ * variables links use: ${__field.labels.x}, ${__field.name},
+ * ${__value.raw|numeric|text|time}, ${__series.name}, ${__data.fields.x}
+ * (optionally with :format, which is ignored), and plain ${var} from
+ * scopedVars.
+ */
+function interpolate(target: string, scopedVars?: grafanaData.ScopedVars): string {
+  if (!target || !scopedVars) {
+    return target ?? '';
+  }
+  return target.replace(/\$\{([^}:]+)(?::[^}]*)?\}/g, (whole, path: string) => {
+    const [head, ...rest] = path.split('.');
+    const entry = scopedVars[head];
+    if (!entry) {
+      return whole;
+    }
+    const value = rest.length ? lodash.get(entry.value, rest) : (entry.text ?? entry.value);
+    return value === undefined || value === null ? whole : String(value);
+  });
+}
+
 interface PluginEntry {
   id: string;
   type: string;
@@ -207,6 +282,7 @@ function afterPaint(): Promise<void> {
 }
 
 async function main() {
+  initOptionRegistries();
   const id = params.get('plugin');
   const view = params.get('view') ?? '';
   const themeName = params.get('theme') === 'light' ? 'light' : 'dark';
@@ -269,7 +345,7 @@ async function main() {
       { defaults: lodash.cloneDeep(plugin.fieldConfigDefaults.defaults ?? {}), overrides: [] },
       fixtureOptions.fieldConfig ?? {}
     );
-    const replaceVariables = (s: string) => s;
+    const replaceVariables = interpolate as grafanaData.InterpolateFunction;
     const series = applyFieldOverrides({ data: frames, fieldConfig, replaceVariables, theme, timeZone: 'utc' });
     let options = lodash.merge(optionDefaults(plugin, series), fixtureOptions.options ?? {});
     let size = { width, height };
@@ -364,6 +440,12 @@ async function main() {
   await afterPaint();
   // Components may paint in effects after the first commit.
   await afterPaint();
+  // Panels that paint later (in an animation frame, in slices) mark their
+  // root with data-mlwatch-paint="pending" until done.
+  const deadline = performance.now() + 30000;
+  while (container.querySelector('[data-mlwatch-paint="pending"]') && performance.now() < deadline) {
+    await afterPaint();
+  }
   const elapsed = performance.now() - start;
   if (errors.length === 0) {
     document.body.dataset.renderedMs = elapsed.toFixed(1);

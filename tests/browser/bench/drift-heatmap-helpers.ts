@@ -12,7 +12,13 @@ export interface PlotInfo {
   cols: number;
 }
 
+/** Waits for the panel's first paint: it paints in an animation frame and then sets data-plot. */
+export async function painted(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="mlwatch-heatmap"][data-plot]', { timeout: 30000 });
+}
+
 export async function plotInfo(page: Page): Promise<PlotInfo> {
+  await painted(page);
   const el = page.getByTestId('mlwatch-heatmap');
   const box = (await el.boundingBox())!;
   const [left, top, width, height, rows, cols] = (await el.getAttribute('data-plot'))!.split(',').map(Number);
@@ -30,6 +36,7 @@ export function cellCentre(p: PlotInfo, row: number, col: number): { x: number; 
  * the number of distinct colours. A blank canvas gives 0 and 1.
  */
 export async function canvasInk(page: Page): Promise<{ painted: number; colours: number }> {
+  await painted(page);
   return page.evaluate(() => {
     const host = document.querySelector<HTMLElement>('[data-testid="mlwatch-heatmap"]')!;
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="mlwatch-heatmap-canvas"]')!;
@@ -56,6 +63,7 @@ export async function canvasInk(page: Page): Promise<{ painted: number; colours:
 
 /** Distinct colours inside one cell (inset by 2 px), read back from the base canvas. */
 export async function cellColours(page: Page, row: number, col: number): Promise<number> {
+  await painted(page);
   return page.evaluate(
     ([r, c]) => {
       const host = document.querySelector<HTMLElement>('[data-testid="mlwatch-heatmap"]')!;

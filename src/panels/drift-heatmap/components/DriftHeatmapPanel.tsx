@@ -13,14 +13,14 @@ import {
 import { ContextMenu, linkModelToContextMenuItems, MenuItem, useStyles2, useTheme2 } from '@grafana/ui';
 
 import { PanelMessage } from '../../../shared/PanelMessage';
-import { classifyCells, NO_SCORE } from '../data/cells';
+import { NO_SCORE, type CellClasses } from '../data/cells';
 import { announceCell, describeCell, formatScore } from '../data/describe';
 import { buildHeatmapModel } from '../data/frames';
 import { cellLinks, hasLinks } from '../data/links';
 import type { HeatmapModel } from '../data/model';
 import { orderRows, type SortBy } from '../data/order';
-import { buildPalette } from '../data/palette';
-import { buildScale } from '../data/scale';
+import { buildPalette, type Palette } from '../data/palette';
+import { buildScale, type ScoreScale } from '../data/scale';
 import type { ControllerCallbacks } from '../render/controller';
 import { HoverStore } from '../render/hoverStore';
 import type { Scene } from '../render/renderer';
@@ -29,6 +29,7 @@ import { CONTROLS_HEIGHT, HeatmapControls } from './HeatmapControls';
 import { HeatmapCanvas } from './HeatmapCanvas';
 import { HEATMAP_LEGEND_LINE, HeatmapLegend } from './HeatmapLegend';
 import { HeatmapTooltip } from './HeatmapTooltip';
+import { useCellClasses } from './useCellClasses';
 
 type Props = PanelProps<DriftHeatmapOptions>;
 
@@ -52,8 +53,39 @@ interface MenuState {
   links: Array<LinkModel<Field>>;
 }
 
-function HeatmapView({
+function HeatmapView(props: Props & { model: HeatmapModel }) {
+  const { model, data, width, height } = props;
+  const theme = useTheme2();
+  const configField = model.configField
+    ? data.series[model.configField.frameIndex]?.fields[model.configField.fieldIndex]
+    : undefined;
+  const scale = useMemo(() => buildScale(model, configField), [model, configField]);
+  const palette = useMemo(
+    () => buildPalette(configField, theme, theme.colors.background.primary),
+    [configField, theme]
+  );
+  const classes = useCellClasses(model, scale, palette);
+  if (!classes) {
+    // Millions of cells are classified in slices; this lasts a few frames.
+    return <div style={{ width, height }} aria-busy="true" data-testid="mlwatch-heatmap-preparing" />;
+  }
+  return <HeatmapGrid {...props} configField={configField} scale={scale} palette={palette} classes={classes} />;
+}
+
+interface GridProps extends Props {
+  model: HeatmapModel;
+  configField?: Field;
+  scale: ScoreScale;
+  palette: Palette;
+  classes: CellClasses;
+}
+
+function HeatmapGrid({
   model,
+  configField,
+  scale,
+  palette,
+  classes,
   data,
   width,
   height,
@@ -63,20 +95,10 @@ function HeatmapView({
   eventBus,
   onChangeTimeRange,
   replaceVariables,
-}: Props & { model: HeatmapModel }) {
+}: GridProps) {
   const theme = useTheme2();
   const styles = useStyles2(getStyles);
   const frames = data.series;
-  const configField = model.configField
-    ? frames[model.configField.frameIndex]?.fields[model.configField.fieldIndex]
-    : undefined;
-
-  const scale = useMemo(() => buildScale(model, configField), [model, configField]);
-  const palette = useMemo(
-    () => buildPalette(configField, theme, theme.colors.background.primary),
-    [configField, theme]
-  );
-  const classes = useMemo(() => classifyCells(model, scale, palette), [model, scale, palette]);
 
   // Viewers sort and filter without editing the dashboard; the options set where they start.
   // Local choices reset when the saved options change.

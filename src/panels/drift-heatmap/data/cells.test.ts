@@ -1,6 +1,6 @@
 import { createTheme } from '@grafana/data';
 
-import { classifyCells, NO_SCORE } from './cells';
+import { classifyCells, classifyRows, createCellClasses, NO_SCORE } from './cells';
 import { buildPalette, CONTINUOUS_STEPS } from './palette';
 import { buildScale } from './scale';
 import { testModel } from './testModel';
@@ -63,5 +63,12 @@ describe('classifyCells', () => {
     expect(steps.kind).toBe('steps');
     const cc = classifyCells(model, scale, steps);
     expect(Array.from(cc.buckets.subarray(0, 4))).toEqual([0, 1, NO_SCORE, 2]);
+  });
+
+  it('gives the same result classified in slices of rows', () => {
+    const sliced = createCellClasses(model);
+    classifyRows(model, scale, palette, sliced, 0, 1);
+    classifyRows(model, scale, palette, sliced, 1, 3);
+    expect(sliced).toEqual(c);
   });
 });

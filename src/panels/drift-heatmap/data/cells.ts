@@ -42,20 +42,45 @@ function stepBucket(stepValues: number[], v: number): number {
   return b;
 }
 
-export function classifyCells(model: HeatmapModel, scale: ScoreScale, palette: Palette): CellClasses {
+/** Empty classes for a model, to be filled by classifyRows. */
+export function createCellClasses(model: HeatmapModel): CellClasses {
   const rows = model.rows.length;
-  const cols = model.times.length;
-  const n = rows * cols;
-  const buckets = new Uint8Array(n);
-  const levels = new Uint8Array(n);
-  const stats: RowStats = {
-    worstPosition: new Float64Array(rows).fill(-1),
-    worstScore: new Float64Array(rows).fill(NaN),
-    latestPosition: new Float64Array(rows).fill(-1),
-    latestScore: new Float64Array(rows).fill(NaN),
-    firstOver: new Int32Array(rows).fill(-1),
-    overCount: new Int32Array(rows),
+  const n = rows * model.times.length;
+  return {
+    buckets: new Uint8Array(n),
+    levels: new Uint8Array(n),
+    stats: {
+      worstPosition: new Float64Array(rows).fill(-1),
+      worstScore: new Float64Array(rows).fill(NaN),
+      latestPosition: new Float64Array(rows).fill(-1),
+      latestScore: new Float64Array(rows).fill(NaN),
+      firstOver: new Int32Array(rows).fill(-1),
+      overCount: new Int32Array(rows),
+    },
   };
+}
+
+/** Classifies every cell of the model in one go. */
+export function classifyCells(model: HeatmapModel, scale: ScoreScale, palette: Palette): CellClasses {
+  const out = createCellClasses(model);
+  classifyRows(model, scale, palette, out, 0, model.rows.length);
+  return out;
+}
+
+/**
+ * Classifies rows [from, to) into `out`. Huge grids are classified a slice
+ * of rows at a time so that no single task blocks the page for long.
+ */
+export function classifyRows(
+  model: HeatmapModel,
+  scale: ScoreScale,
+  palette: Palette,
+  out: CellClasses,
+  from: number,
+  to: number
+) {
+  const cols = model.times.length;
+  const { buckets, levels, stats } = out;
   const top = palette.colors.length - 1;
   const steps = palette.kind === 'steps' ? palette.stepValues : undefined;
   const { lo, hi } = scale.distance;
@@ -65,7 +90,7 @@ export function classifyCells(model: HeatmapModel, scale: ScoreScale, palette: P
   const scores = model.scores;
   // This loop runs once per cell (millions): positions and levels are
   // inlined here (same rules as scorePosition / thresholdLevel).
-  for (let r = 0; r < rows; r++) {
+  for (let r = from; r < to; r++) {
     const isP = model.rows[r].kind === 'p_value';
     const thresholds = scale.thresholds[r];
     const single = thresholds.length === 1 ? thresholds[0] : NaN;
@@ -122,5 +147,4 @@ export function classifyCells(model: HeatmapModel, scale: ScoreScale, palette: P
     stats.firstOver[r] = firstOver;
     stats.overCount[r] = over;
   }
-  return { buckets, levels, stats };
 }

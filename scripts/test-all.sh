@@ -39,6 +39,7 @@ stage "integration (Go)" go test -tags integration,arrow_json_stdlib -count=1 -t
 stage "browser harness" npm run -s test:browser
 stage "package" npm run -s package
 stage "plugin check" bash -c 'go run ./cmd/plugincheck -source . build/mlwatch-observability-app-*.zip'
+stage "SQL on ClickHouse 26 (chdb)" node --test tests/chdb/
 stage "deploy files" node --test tests/deploy/
 stage "plugin-e2e" npm run -s e2e
 

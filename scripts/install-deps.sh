@@ -40,6 +40,24 @@ install_npm() {
   fi
 }
 
+# chdb (ClickHouse 26 in process, for the SQL tests and the local demo) lives
+# outside package.json: its lockfile entries would name native packages for
+# every platform, and the registry serves only the Linux x64 one, so \`npm ci\`
+# would refuse the lockfile. It is installed on its own and linked in.
+CHDB_VERSION=3.4.0
+install_chdb() {
+  local dir=.cache/chdb
+  if [ "$(cat "$dir/.version" 2>/dev/null)" != "$CHDB_VERSION" ]; then
+    echo "installing chdb $CHDB_VERSION"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    echo '{"name":"mlwatch-chdb","private":true}' > "$dir/package.json"
+    npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "chdb@$CHDB_VERSION"
+    echo "$CHDB_VERSION" > "$dir/.version"
+  fi
+  ln -sfn "../$dir/node_modules/chdb" node_modules/chdb
+}
+
 install_go() {
   echo "downloading Go modules"
   go mod download
@@ -62,6 +80,7 @@ go_pid=$!
 install_python > test-output/install-python.log 2>&1 &
 py_pid=$!
 install_npm
+install_chdb
 status=0
 wait $go_pid || { echo "go mod download failed:"; cat test-output/install-go.log; status=1; }
 wait $py_pid || { echo "Python virtualenv failed:"; cat test-output/install-python.log; status=1; }

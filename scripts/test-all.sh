@@ -40,6 +40,7 @@ stage "browser harness" npm run -s test:browser
 stage "package" npm run -s package
 stage "plugin check" bash -c 'go run ./cmd/plugincheck -source . build/mlwatch-observability-app-*.zip'
 stage "SQL on ClickHouse 26 (chdb)" node --test tests/chdb/
+stage "demo workload" node --test tests/demo/
 stage "deploy files" node --test tests/deploy/
 stage "plugin-e2e" npm run -s e2e
 

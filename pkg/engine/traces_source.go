@@ -3,19 +3,12 @@ package engine
 import (
 	"context"
 
-	"github.com/mlwatch/mlwatch/pkg/diagnose"
 	"github.com/mlwatch/mlwatch/pkg/source/clickhouse"
 	"github.com/mlwatch/mlwatch/pkg/traces"
 )
 
-// tracesCHSource adapts the ClickHouse client to tracesSource.
-//
-// PENDING: this build's ClickHouse client can only ask the server's
-// version; the traces query needs Client.Query, which is being added to
-// pkg/source/clickhouse. The adapter for it (query with
-// clickhouse.Settings{MaxRows, MaxBytes}, rows read through
-// Result.Columns[j].Value(i)) is ready in the gputraces scratch copy and
-// replaces this file when Query lands.
+// tracesCHSource adapts the ClickHouse client to tracesSource, with the
+// engine's size limit on every answer.
 type tracesCHSource struct {
 	c      clickhouse.Client
 	limits Limits
@@ -25,11 +18,23 @@ func newTracesCHSource(c clickhouse.Client, l Limits) *tracesCHSource {
 	return &tracesCHSource{c: c, limits: l}
 }
 
-func (s *tracesCHSource) query(context.Context, string, int) (*traces.Result, error) {
-	return nil, &diagnose.Problem{
-		Kind:    diagnose.KindOther,
-		Message: "the traces query is not available in this build: its ClickHouse client cannot run queries yet",
+func (s *tracesCHSource) query(ctx context.Context, sql string, maxRows int) (*traces.Result, error) {
+	res, err := s.c.Query(ctx, sql, clickhouse.Settings{MaxRows: int64(maxRows), MaxBytes: s.limits.MaxBytes})
+	if err != nil {
+		return nil, err
 	}
+	out := &traces.Result{Names: make([]string, len(res.Columns)), Rows: make([][]any, res.Rows), Notices: res.Notices}
+	for j, c := range res.Columns {
+		out.Names[j] = c.Name
+	}
+	for i := range out.Rows {
+		row := make([]any, len(res.Columns))
+		for j, c := range res.Columns {
+			row[j] = c.Value(i)
+		}
+		out.Rows[i] = row
+	}
+	return out, nil
 }
 
 func (s *tracesCHSource) version(ctx context.Context) string {

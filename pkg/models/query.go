@@ -395,7 +395,7 @@ func (q *Query) Validate() error {
 		}
 	case "baseline":
 		if q.Source != SourceClickHouse {
-			return qerr("reference.mode", "a baseline table needs the clickhouse source")
+			return qerr("reference.mode", "a baseline table needs the ClickHouse source (source: clickhouse)")
 		}
 		if r.Table == "" {
 			return qerr("reference.table", "name the baseline table, for example the training set")

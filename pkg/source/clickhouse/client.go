@@ -18,6 +18,10 @@ import (
 type Client interface {
 	// Version returns the server's version() string.
 	Version(ctx context.Context) (string, error)
+	// Query runs one read-only SELECT with the given limits and returns
+	// its typed columns. Server exceptions come back as *diagnose.Problem
+	// (downstream) that name what is wrong.
+	Query(ctx context.Context, sql string, settings Settings) (*Result, error)
 	Close() error
 }
 

@@ -26,20 +26,7 @@ import (
 // data (fxGenerate). Skipped otherwise; tests/integration runs the same
 // kind of checks on ClickHouse 18.16.
 func TestCHEngineOnChdb(t *testing.T) {
-	addr := os.Getenv("MLWATCH_CHDB_HTTP")
-	if addr == "" {
-		t.Skip("MLWATCH_CHDB_HTTP is not set: run node --test tests/chdb/")
-	}
-	host, portText, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, _ := strconv.Atoi(portText)
-	c, err := clickhouse.New(models.ClickHouse{Host: host, Port: port, Protocol: models.ProtocolHTTP, User: "default", Timeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := chdbClient(t)
 	e := &Engine{ClickHouse: c, Limits: DefaultLimits()}
 	tr := TimeRange{From: fxT0.Add(-time.Hour), To: fxT0}
 	run := func(t *testing.T, query string) []*data.Frame {
@@ -248,4 +235,29 @@ func specScore(t *testing.T, method string, s binSpec, ref, cur []float64) float
 		t.Fatal(err)
 	}
 	return res.Score
+}
+
+// chdbClient connects the real HTTP client to the chdb stand-in that
+// tests/chdb/*.test.mjs start (they set MLWATCH_CHDB_HTTP and run these
+// tests); without it the test is skipped with that instruction.
+func chdbClient(t *testing.T) clickhouse.Client {
+	t.Helper()
+	addr := os.Getenv("MLWATCH_CHDB_HTTP")
+	if addr == "" {
+		t.Skip("MLWATCH_CHDB_HTTP is not set: run node --test tests/chdb/")
+	}
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		t.Fatalf("MLWATCH_CHDB_HTTP=%q: %v", addr, err)
+	}
+	c, err := clickhouse.New(models.ClickHouse{Host: host, Port: port, Protocol: models.ProtocolHTTP, User: "default", Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }

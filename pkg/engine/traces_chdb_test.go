@@ -3,17 +3,11 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"net"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-
-	"github.com/mlwatch/mlwatch/pkg/models"
-	"github.com/mlwatch/mlwatch/pkg/source/clickhouse"
 )
 
 // TestTracesEngineOnChdb runs the traces query through the real HTTP
@@ -21,20 +15,7 @@ import (
 // interface, started by tests/chdb/traces_engine.test.mjs, which sets
 // MLWATCH_CHDB_HTTP). It is skipped otherwise.
 func TestTracesEngineOnChdb(t *testing.T) {
-	addr := os.Getenv("MLWATCH_CHDB_HTTP")
-	if addr == "" {
-		t.Skip("MLWATCH_CHDB_HTTP is not set: run node --test tests/chdb/")
-	}
-	host, portText, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, _ := strconv.Atoi(portText)
-	c, err := clickhouse.New(models.ClickHouse{Host: host, Port: port, Protocol: models.ProtocolHTTP, User: "default", Timeout: 30 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := chdbClient(t)
 	e := &Engine{ClickHouse: c, Limits: fixtureLimits()}
 	run := func(t *testing.T, queryJSON string, fromAlert bool) []*data.Frame {
 		t.Helper()

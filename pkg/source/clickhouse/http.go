@@ -138,19 +138,9 @@ func (c *httpClient) wrongPortProblem(err error) *diagnose.Problem {
 // (which refuses every setting), it is sent again without settings, and
 // the client keeps enforcing the row and size limits itself.
 func (c *httpClient) Query(ctx context.Context, sql string, s Settings) (*Result, error) {
-	withSettings := !c.state.noSettings.Load()
-	res, err := c.runQuery(ctx, sql, s, withSettings)
-	if withSettings && isRefusal(err) {
-		c.state.noSettings.Store(true)
-		res, err = c.runQuery(ctx, sql, s, false)
-	}
-	if err != nil {
-		return nil, scrub(c.redactor, err)
-	}
-	if c.state.noSettings.Load() {
-		res.Notices = append(res.Notices, readonlyNotice)
-	}
-	return res, nil
+	return c.state.query(c.redactor, func(withSettings bool) (*Result, error) {
+		return c.runQuery(ctx, sql, s, withSettings)
+	})
 }
 
 func (c *httpClient) runQuery(ctx context.Context, sql string, s Settings, withSettings bool) (*Result, error) {

@@ -116,19 +116,9 @@ func isClickHouseHTTP(ctx context.Context, s models.ClickHouse) bool {
 
 // Query runs one SELECT over the native protocol; see httpClient.Query.
 func (c *nativeClient) Query(ctx context.Context, sql string, s Settings) (*Result, error) {
-	withSettings := !c.state.noSettings.Load()
-	res, err := c.runQuery(ctx, sql, s, withSettings)
-	if withSettings && isRefusal(err) {
-		c.state.noSettings.Store(true)
-		res, err = c.runQuery(ctx, sql, s, false)
-	}
-	if err != nil {
-		return nil, scrub(c.redactor, err)
-	}
-	if c.state.noSettings.Load() {
-		res.Notices = append(res.Notices, readonlyNotice)
-	}
-	return res, nil
+	return c.state.query(c.redactor, func(withSettings bool) (*Result, error) {
+		return c.runQuery(ctx, sql, s, withSettings)
+	})
 }
 
 func (c *nativeClient) runQuery(ctx context.Context, sql string, s Settings, withSettings bool) (*Result, error) {

@@ -393,6 +393,26 @@ type queryState struct {
 	loc *time.Location
 }
 
+// query runs one SELECT through run, with settings unless the user's
+// profile has refused them before; a first refusal (readonly=1) is
+// remembered and the query sent again without settings, with a notice that
+// the client enforces the limits itself. Errors are scrubbed of secrets.
+func (s *queryState) query(r *diagnose.Redactor, run func(withSettings bool) (*Result, error)) (*Result, error) {
+	withSettings := !s.noSettings.Load()
+	res, err := run(withSettings)
+	if withSettings && isRefusal(err) {
+		s.noSettings.Store(true)
+		res, err = run(false)
+	}
+	if err != nil {
+		return nil, scrub(r, err)
+	}
+	if s.noSettings.Load() {
+		res.Notices = append(res.Notices, readonlyNotice)
+	}
+	return res, nil
+}
+
 // location returns the cached server zone, asking ask() the first time (and
 // again after a failure, which falls back to UTC meanwhile).
 func (s *queryState) location(ask func() (string, error)) *time.Location {

@@ -90,16 +90,25 @@ func sturgesEdges(a, b []float64) []float64 {
 
 // sturgesRange is sturgesEdges for n values spanning [lo, hi].
 func sturgesRange(lo, hi float64, n int) []float64 {
+	first, last, bins := SturgesBins(lo, hi, int64(n))
+	return linspace(first, last, bins+1)
+}
+
+// SturgesBins is numpy.histogram_bin_edges(data, bins="sturges") for n
+// values spanning [lo, hi]: the outer edges (widened by 0.5 when all values
+// are equal) and ceil(ptp/width) bins of width ptp/(log2(n)+1). The ClickHouse
+// push-down bins with it too, so that both paths agree bit for bit.
+func SturgesBins(lo, hi float64, n int64) (first, last float64, bins int) {
 	width := (hi - lo) / (math.Log2(float64(n)) + 1)
-	first, last := lo, hi
+	first, last = lo, hi
 	if first == last {
 		first, last = first-0.5, last+0.5
 	}
-	bins := 1
+	bins = 1
 	if width > 0 {
 		bins = int(math.Ceil((last - first) / width))
 	}
-	return linspace(first, last, bins+1)
+	return first, last, bins
 }
 
 // linspace matches numpy.linspace(start, stop, num) bit for bit.

@@ -71,15 +71,7 @@ func equalWidth(lo, hi float64, nb int, what string) binSpec {
 // sturges reproduces numpy.histogram_bin_edges(data, bins="sturges") for
 // n values spanning [lo, hi]: width ptp/(log2(n)+1), ceil(ptp/width) bins.
 func sturges(lo, hi float64, n int64) binSpec {
-	width := (hi - lo) / (math.Log2(float64(n)) + 1)
-	first, last := lo, hi
-	if first == last {
-		first, last = first-0.5, last+0.5
-	}
-	bins := 1
-	if width > 0 {
-		bins = int(math.Ceil((last - first) / width))
-	}
+	first, last, bins := drift.SturgesBins(lo, hi, n)
 	s := binSpec{mode: binArith, lo: first, hi: last, nb: bins, what: "Sturges bins"}
 	s.step = (last - first) / float64(bins)
 	return s

@@ -472,14 +472,21 @@ func (r *chRun) fitBins(sel []*numFeature, windows int64, spec func(*numFeature)
 	return nil
 }
 
-// summaryCounts runs the counts query of the summary.
-func (r *chRun) summaryCounts(ctx context.Context, nfs []*numFeature) error {
+// countedFeatures are the features compared on bin counts, without a
+// problem that stops them.
+func countedFeatures(nfs []*numFeature) []*numFeature {
 	var sel []*numFeature
 	for _, nf := range nfs {
 		if nf.path == pathCounts && nf.problem == "" {
 			sel = append(sel, nf)
 		}
 	}
+	return sel
+}
+
+// summaryCounts runs the counts query of the summary.
+func (r *chRun) summaryCounts(ctx context.Context, nfs []*numFeature) error {
+	sel := countedFeatures(nfs)
 	if len(sel) == 0 {
 		return nil
 	}
@@ -770,12 +777,7 @@ func (r *chRun) numericOverTime(ctx context.Context, nfs []*numFeature) error {
 }
 
 func (r *chRun) stepCounts(ctx context.Context, nfs []*numFeature) error {
-	var sel []*numFeature
-	for _, nf := range nfs {
-		if nf.path == pathCounts && nf.problem == "" {
-			sel = append(sel, nf)
-		}
-	}
+	sel := countedFeatures(nfs)
 	if len(sel) == 0 {
 		return nil
 	}

@@ -8,6 +8,9 @@ const swcTransform = base.transform['^.+\\.(t|j)sx?$'];
 
 module.exports = {
   ...base,
+  // The Python virtualenv, chdb's install and the demo's data hold package.json
+  // files that jest's module map would otherwise crawl and report as collisions.
+  modulePathIgnorePatterns: ['<rootDir>/.venv/', '<rootDir>/.cache/', '<rootDir>/.demo/', '<rootDir>/build/'],
   transform: {
     ...base.transform,
     '^.+\\.mjs$': swcTransform,

@@ -275,10 +275,20 @@ describe('drift heatmap: interaction', () => {
     const { page, consoleErrors } = await render(h, REALISTIC, 900, 500);
     const p = await plotInfo(page);
     const top = cellCentre(p, 0, 10);
+    // A re-sort repaints on the next frame; on a busy machine the first
+    // hover can land before it, so hover again until the tooltip shows.
     const hoverTop = async () => {
-      await page.mouse.move(5, 495);
-      await page.mouse.move(top.x, top.y);
-      return tooltipText(page);
+      for (let attempt = 1; ; attempt++) {
+        await page.mouse.move(5, 495);
+        await page.mouse.move(top.x, top.y);
+        try {
+          return await tooltipText(page);
+        } catch (err) {
+          if (attempt === 3) {
+            throw err;
+          }
+        }
+      }
     };
     expect(await hoverTop()).toContain('income');
     await page.getByRole('radio', { name: 'Name' }).click({ force: true });

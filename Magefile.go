@@ -20,3 +20,10 @@ func Backend() {
 	b := build.Build{}
 	mg.Deps(b.Linux, b.LinuxARM64, b.Darwin, b.DarwinARM64, b.Windows)
 }
+
+// Others builds every platform of Backend but linux/amd64, which the test
+// command builds first so that its tests can start while these compile.
+func Others() {
+	b := build.Build{}
+	mg.Deps(b.LinuxARM64, b.Darwin, b.DarwinARM64, b.Windows)
+}

@@ -93,7 +93,7 @@ export const MODELS: ModelDef[] = [
     skewShares: [0.56, 0.2, 0.24],
     rps: 12,
     features: [
-      feat('txn_amount', LN(3.6, 1.0), { dMu: 0.9 }),
+      feat('txn_amount', LN(3.6, 1.0), { dMu: 1.2 }),
       feat('merchant_distance_km', LN(1.5, 1.1), { dMu: 1.3 }),
       feat('account_age_days', LN(6.2, 1.0), { dMu: -1.6, sdScale: 1.2 }),
       feat('txn_hour', N(14, 5)),

@@ -67,7 +67,6 @@ async function loadDataModules(dir: string): Promise<DataModules> {
     nodePaths: [join(REPO, 'node_modules')],
     logLevel: 'error',
   });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(outfile) as DataModules;
 }
 

@@ -16,6 +16,30 @@ describe('readConfidenceData', () => {
     expect(views('confidence-distribution.json')).toEqual(['histogram']);
   });
 
+  it('reads the frames the engine emits (TestDistributionFrameFixtures)', () => {
+    const h = readConfidenceData(fixture('confidence-backend-histogram.json'), SETTINGS).histogram!;
+    // Ten finite buckets; the +Inf bucket (an empty one here) is not a bin.
+    expect(h.bins).toHaveLength(10);
+    expect(h.bins[9]).toMatchObject({ lower: 0.9, upper: 1, currentCount: 1900, referenceCount: 7100 });
+    expect(h.outside).toEqual({ reference: 0, current: 0 });
+    expect(h.totals).toEqual({ reference: 14010, current: 9960 });
+    expect(h.drift).toMatchObject({ method: 'wasserstein', kind: 'distance', drifted: true, threshold: 0.1 });
+    const c = readConfidenceData(fixture('confidence-backend-classes.json'), SETTINGS).classes!;
+    expect(c.rows.map((r) => r.name)).toEqual(['bird', 'cat', 'dog', 'fish']);
+    expect(c.skewed).toEqual(['dog']);
+    expect(c.drift).toMatchObject({ method: 'chisquare', kind: 'p_value', drifted: true });
+  });
+
+  it('says when the distribution query is in the numeric format', () => {
+    const score = createDataFrame({
+      name: 'distribution_drift',
+      fields: [{ name: 'score', type: FieldType.number, values: [0.3], labels: { method: 'psi' } }],
+    });
+    const data = readConfidenceData([score], SETTINGS);
+    expect(availableViews(data)).toEqual([]);
+    expect(data.notices.join(' ')).toContain('set Format to table');
+  });
+
   it('reads buckets, classes and labels side by side', () => {
     const frames = [
       ...buckets('A', ['0.5', '1', '+Inf'], [1, 2, 2]),

@@ -21,7 +21,12 @@ export function readConfidenceData(frames: DataFrame[], settings: ReadSettings):
   const histogram = distribution.histogram ?? readBuckets(others, settings);
   const classes = distribution.classes ?? readClassSeries(others, settings);
   const calibration = readLabelSeries(others, settings) ?? distribution.calibration;
-  const data: ConfidenceData = { histogram, classes, calibration, notices: distribution.notices };
+  const data: ConfidenceData = { histogram, classes, calibration, notices: [...distribution.notices] };
+  if (usable.some((f) => f.name === 'distribution_drift')) {
+    data.notices.push(
+      'The distribution query returns only its drift score in the numeric format: set Format to table.'
+    );
+  }
   if (!histogram && !classes && !calibration) {
     data.histogram = readValues(others, settings);
   }

@@ -25,6 +25,17 @@ describe('readValues', () => {
     expect(Array.from(m.values!.current!)).toEqual([0.05, 0.15, 0.95, 1]);
   });
 
+  it('does not take the numeric drift score frame for confidence values', () => {
+    const score = createDataFrame({
+      name: 'distribution_drift',
+      refId: 'A',
+      fields: [{ name: 'score', type: FieldType.number, values: [0.42], labels: { method: 'wasserstein' } }],
+    });
+    expect(readValues([score], SETTINGS)).toBeUndefined();
+    // A plain field with the same value is read.
+    expect(readValues([frame('A', [0.42])], SETTINGS)?.totals).toEqual({ current: 1 });
+  });
+
   it('reads windows from field names', () => {
     const f = createDataFrame({
       fields: [

@@ -18,6 +18,14 @@ export function isValueField(field: Field): boolean {
   return l.le === undefined && l.class === undefined && l.predicted_class === undefined && l.correct === undefined;
 }
 
+/**
+ * The mlwatch distribution query in numeric format (for alert rules): one
+ * drift score, which is not a confidence value however it reads.
+ */
+function isDriftScoreFrame(frame: DataFrame): boolean {
+  return frame.name === 'distribution_drift' || frame.fields.some((f) => f.name === 'score' && f.labels?.method);
+}
+
 /** Share of a field's finite values that must lie in [0, 1] for it to read as confidence. */
 const IN_RANGE_SHARE = 0.95;
 
@@ -46,6 +54,9 @@ function looksLikeConfidence(field: Field): boolean {
 export function readValues(frames: DataFrame[], settings: ReadSettings): HistogramModel | undefined {
   const byField: Array<{ refId: string; field: Field; named?: WindowName }> = [];
   for (const frame of frames) {
+    if (isDriftScoreFrame(frame)) {
+      continue;
+    }
     for (const field of frame.fields) {
       if (isValueField(field) && looksLikeConfidence(field)) {
         byField.push({ refId: frame.refId ?? '', field, named: windowLabel(field) ?? windowFromName(field.name) });

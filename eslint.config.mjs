@@ -42,4 +42,9 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  {
+    // The base config's tests entry ('./tests/**/*') matches no file in flat
+    // config, so browser tests were never linted: lint them.
+    files: ['tests/browser/**/*.ts'],
+  },
 ]);

@@ -239,7 +239,7 @@ test('trace waterfall benchmark', async () => {
     `Goal: 50,000 spans painted in under 2 × (100-span paint) + (50,000-span tree build) = 2 × ${f1(results[100].rendered)} + ${f1(results[50000].tree)} = ${f1(goal)} ms; measured ${f1(results[50000].rendered)} ms: ${results[50000].rendered < goal ? 'met' : 'NOT met'}.`
   );
   const table = lines.join('\n');
-  // eslint-disable-next-line no-console
+   
   console.log(table);
   writeFileSync(join(ARTIFACTS, 'waterfall-bench.md'), table + '\n');
 }, 900000);

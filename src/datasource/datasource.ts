@@ -9,6 +9,7 @@ import type {
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import { map, type Observable } from 'rxjs';
 
+import { effectiveQuery } from './data/defaults';
 import { interpolateQuery, type FormatFn, type Replace } from './data/interpolate';
 import { migrateQuery } from './data/migrate';
 import { cleanParams, parseList, ResourceError, toResourceError, type ListParams, type ResourceList } from './data/resources';
@@ -33,11 +34,12 @@ export class MlDataSource extends DataSourceWithBackend<MlQuery, MlDataSourceOpt
   }
 
   /**
-   * Older saved shapes are migrated, then every text field is interpolated
-   * with the escaping its position needs (data/interpolate.ts).
+   * Older saved shapes are migrated, empty fields are filled from the
+   * datasource defaults (data/defaults.ts), then every text field is
+   * interpolated with the escaping its position needs (data/interpolate.ts).
    */
   applyTemplateVariables(query: MlQuery, scopedVars: ScopedVars): MlQuery {
-    return interpolateQuery(migrateQuery(query), this.replacer(scopedVars));
+    return interpolateQuery(effectiveQuery(migrateQuery(query), this.defaults), this.replacer(scopedVars));
   }
 
   filterQuery(query: MlQuery): boolean {

@@ -144,20 +144,12 @@ export interface MetricNames {
   operationDuration?: string;
 }
 
-/** Bounds on what one query may fetch; the backend caps them. */
-export interface QueryLimits {
-  maxSeries?: number;
-  maxPoints?: number;
-  maxRows?: number;
-  maxFeatures?: number;
-  maxSteps?: number;
-  queryTimeoutSeconds?: number;
-}
-
 /**
- * jsonData.defaults: what the backend uses when a query leaves a field
- * empty. Stored with the datasource, so changing a name here changes every
- * query that did not set its own.
+ * jsonData.defaults: filled into a query's empty fields when a dashboard or
+ * Explore runs it (MlDataSource.applyTemplateVariables), so changing a name
+ * here changes every query that did not set its own. The backend does not
+ * read them: alert rules, which reach the backend directly, use the
+ * built-in values unless the query sets its own.
  */
 export interface QueryDefaults {
   metrics?: MetricNames;
@@ -167,7 +159,8 @@ export interface QueryDefaults {
   traceSchema?: TraceSchema;
   traceDatabase?: string;
   traceTable?: string;
-  limits?: QueryLimits;
+  /** Rows of a trace search. */
+  traceLimit?: number;
 }
 
 export type PrometheusAuth = 'none' | 'basic' | 'bearer';

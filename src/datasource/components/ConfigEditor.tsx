@@ -23,7 +23,6 @@ import {
   resetSecret,
   setClickHouse,
   setDefaults,
-  setLimit,
   setMetricName,
   setPrometheus,
   setSecret,
@@ -32,14 +31,13 @@ import {
 } from '../data/config';
 import {
   BUILTIN_GPU_GROUP_LABEL,
-  BUILTIN_LIMITS,
   BUILTIN_METRICS,
   BUILTIN_STRAGGLER_THRESHOLD,
-  LIMIT_LABELS,
+  BUILTIN_TRACE_LIMIT,
   METRIC_LABELS,
   TRACE_SCHEMA_TABLES,
 } from '../data/defaults';
-import type { MetricNames, MlDataSourceOptions, MlSecureJsonData, QueryLimits, SecureKey, TlsOptions, TraceSchema } from '../types';
+import type { MetricNames, MlDataSourceOptions, MlSecureJsonData, SecureKey, TlsOptions, TraceSchema } from '../types';
 import { ConfigSection, ConfigSubSection } from './config/ConfigSection';
 
 type Props = DataSourcePluginOptionsEditorProps<MlDataSourceOptions, MlSecureJsonData>;
@@ -79,6 +77,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     <Field label={label} description={description}>
       <SecretInput
         id={`mlwatch-${key}`}
+        aria-label={label}
         width={INPUT_WIDTH}
         isConfigured={isSecretSet(settings, key)}
         value={settings.secureJsonData?.[key] ?? ''}
@@ -92,6 +91,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     <Field label={label} description="PEM text, starting with -----BEGIN">
       <SecretTextArea
         id={`mlwatch-${key}`}
+        aria-label={label}
         cols={60}
         rows={5}
         placeholder="-----BEGIN ..."
@@ -359,6 +359,19 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               onChange={(e) => update(setDefaults(settings, { traceTable: str(e) }))}
             />
           </Field>
+          <Field label="Trace search rows" description="Traces a search lists when its query sets no limit." {...err('defaults.traceLimit')}>
+            <Input
+              id="mlwatch-defaults-trace-limit"
+              type="number"
+              min={1}
+              max={10000}
+              step={1}
+              width={20}
+              placeholder={String(BUILTIN_TRACE_LIMIT)}
+              value={defaults.traceLimit ?? ''}
+              onChange={(e) => update(setDefaults(settings, { traceLimit: num(e) }))}
+            />
+          </Field>
         </ConfigSubSection>
       </ConfigSection>
 
@@ -366,7 +379,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
       <ConfigSection
         title="Query defaults"
-        description="Used when a query leaves a field empty, in dashboards and alert rules alike. Empty here: the built-in value shown in grey."
+        description="Filled into empty query fields when a dashboard or Explore runs a query. Alert rules use the built-in values unless their query sets its own. Empty here: the built-in value shown in grey."
         isCollapsible
         isInitiallyOpen={defaultsSet}
         data-testid="mlwatch-config-defaults"
@@ -422,23 +435,6 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           </div>
         </ConfigSubSection>
 
-        <ConfigSubSection title="Limits" description="What one query may read; the backend never goes above its own safe maximum." className={styles.subSection}>
-          <div className={styles.grid}>
-            {(Object.keys(LIMIT_LABELS) as Array<keyof QueryLimits>).map((key) => (
-              <Field key={key} label={LIMIT_LABELS[key].label} description={LIMIT_LABELS[key].description} {...err(`defaults.limits.${key}`)}>
-                <Input
-                  id={`mlwatch-defaults-limit-${key}`}
-                  type="number"
-                  min={1}
-                  step={1}
-                  placeholder={String(BUILTIN_LIMITS[key])}
-                  value={defaults.limits?.[key] ?? ''}
-                  onChange={(e) => update(setLimit(settings, key, num(e)))}
-                />
-              </Field>
-            ))}
-          </div>
-        </ConfigSubSection>
       </ConfigSection>
     </div>
   );

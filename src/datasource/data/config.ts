@@ -7,7 +7,6 @@ import type {
   MlSecureJsonData,
   PrometheusOptions,
   QueryDefaults,
-  QueryLimits,
   SecureKey,
 } from '../types';
 
@@ -38,11 +37,6 @@ export function setDefaults(settings: Settings, patch: Partial<QueryDefaults>): 
 /** Sets one metric name of jsonData.defaults.metrics ('' removes it). */
 export function setMetricName(settings: Settings, key: keyof MetricNames, value: string): Settings {
   return setDefaults(settings, { metrics: prune({ ...settings.jsonData.defaults?.metrics, [key]: value }) });
-}
-
-/** Sets one limit of jsonData.defaults.limits (undefined removes it). */
-export function setLimit(settings: Settings, key: keyof QueryLimits, value: number | undefined): Settings {
-  return setDefaults(settings, { limits: prune({ ...settings.jsonData.defaults?.limits, [key]: value }) });
 }
 
 /** Drops undefined, '' and empty objects, so jsonData only holds what was set. */
@@ -143,10 +137,8 @@ function validateDefaults(d: QueryDefaults | undefined, errors: Record<string, s
   if (d.minCount !== undefined && !(Number.isInteger(d.minCount) && d.minCount >= 0)) {
     errors['defaults.minCount'] = 'Use a whole number, 0 or more';
   }
-  for (const [key, v] of Object.entries(d.limits ?? {})) {
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
-      errors[`defaults.limits.${key}`] = 'Use a whole number above 0';
-    }
+  if (d.traceLimit !== undefined && !(Number.isInteger(d.traceLimit) && d.traceLimit >= 1 && d.traceLimit <= 10000)) {
+    errors['defaults.traceLimit'] = 'Use a whole number from 1 to 10000';
   }
   if (d.traceSchema && d.traceSchema !== 'otel' && d.traceSchema !== 'signoz') {
     errors['defaults.traceSchema'] = 'Use the OpenTelemetry exporter or SigNoz schema';

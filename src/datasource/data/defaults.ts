@@ -1,4 +1,4 @@
-import type { MetricNames, MlQuery, QueryDefaults, QueryLimits, TraceSchema } from '../types';
+import type { MetricNames, MlQuery, QueryDefaults, TraceSchema } from '../types';
 
 /** ARCHITECTURE.md §5: the names the dashboards and alert templates assume. */
 export const BUILTIN_METRICS: Required<MetricNames> = {
@@ -40,25 +40,6 @@ export const TRACE_SCHEMA_TABLES: Record<TraceSchema, { database: string; table:
   signoz: { database: 'signoz_traces', table: 'distributed_signoz_index_v3', label: 'SigNoz' },
 };
 
-/** The backend's engine.DefaultLimits, shown as placeholders. */
-export const BUILTIN_LIMITS: Required<QueryLimits> = {
-  maxSeries: 20000,
-  maxPoints: 5000000,
-  maxRows: 1000000,
-  maxFeatures: 2000,
-  maxSteps: 2000,
-  queryTimeoutSeconds: 60,
-};
-
-export const LIMIT_LABELS: Record<keyof QueryLimits, { label: string; description: string }> = {
-  maxSeries: { label: 'Series per answer', description: 'Prometheus series one query may read' },
-  maxPoints: { label: 'Samples per answer', description: 'Prometheus samples one query may read' },
-  maxRows: { label: 'Rows per answer', description: 'ClickHouse rows one query may read' },
-  maxFeatures: { label: 'Features per drift query', description: 'Features compared in one drift query' },
-  maxSteps: { label: 'Over-time steps', description: 'Steps of one drift-over-time series' },
-  queryTimeoutSeconds: { label: 'Query timeout (seconds)', description: 'Time one query may take' },
-};
-
 /** A metric name from the datasource defaults, else the built-in one. */
 export function metricName(defaults: QueryDefaults | undefined, key: keyof MetricNames): string {
   return defaults?.metrics?.[key]?.trim() || BUILTIN_METRICS[key];
@@ -90,6 +71,7 @@ export function traceSource(query: MlQuery, defaults: QueryDefaults | undefined)
  * datasource defaults, then from pkg/models applyDefaults. The editor shows
  * these values as placeholders and validates against them; it never saves
  * them, so a saved query follows later changes of the datasource defaults.
+ * MlDataSource.applyTemplateVariables sends this form to the backend.
  */
 export function effectiveQuery(query: MlQuery, defaults: QueryDefaults | undefined): MlQuery {
   const q: MlQuery = structuredCloneQuery(query);
@@ -152,7 +134,7 @@ export function effectiveQuery(query: MlQuery, defaults: QueryDefaults | undefin
   if (q.queryType === 'traces' || q.traces) {
     const src = traceSource(q, defaults);
     q.traces = { ...(q.traces ?? {}), schema: src.schema, database: src.database || undefined, table: src.table };
-    q.traces.limit = q.traces.limit || BUILTIN_TRACE_LIMIT;
+    q.traces.limit = q.traces.limit || defaults?.traceLimit || BUILTIN_TRACE_LIMIT;
   }
   return q;
 }

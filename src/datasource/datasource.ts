@@ -12,7 +12,14 @@ import { map, type Observable } from 'rxjs';
 import { effectiveQuery } from './data/defaults';
 import { interpolateQuery, type FormatFn, type Replace } from './data/interpolate';
 import { migrateQuery } from './data/migrate';
-import { cleanParams, parseList, ResourceError, toResourceError, type ListParams, type ResourceList } from './data/resources';
+import {
+  cleanParams,
+  parseList,
+  ResourceError,
+  toResourceError,
+  type ListParams,
+  type ResourceList,
+} from './data/resources';
 import { queryDisplayText, withPreferredVisualisation } from './data/summary';
 import { DEFAULT_QUERY, type MlDataSourceOptions, type MlQuery, type QueryDefaults } from './types';
 import { MlVariableSupport } from './variables';

@@ -215,7 +215,8 @@ export interface MlSecureJsonData {
 export type SecureKey = keyof MlSecureJsonData;
 
 /** The variable query editor's model (template variables). */
-export type VariableKind = 'features' | 'models' | 'hosts' | 'namespaces' | 'pods' | 'services' | 'metrics' | 'labelValues';
+export type VariableKind =
+  'features' | 'models' | 'hosts' | 'namespaces' | 'pods' | 'services' | 'metrics' | 'labelValues';
 
 export interface MlVariableQuery extends DataQuery {
   kind?: VariableKind;

@@ -32,7 +32,11 @@ export class MlVariableSupport extends CustomVariableSupport<MlDataSource, MlVar
 
   private async run(request: DataQueryRequest<MlVariableQuery>): Promise<DataQueryResponse> {
     const query = migrateVariableQuery(request.targets[0] as MlVariableQuery | string | undefined);
-    const { path, params } = variableRequest(query, this.datasource.defaults, this.datasource.replacer(request.scopedVars));
+    const { path, params } = variableRequest(
+      query,
+      this.datasource.defaults,
+      this.datasource.replacer(request.scopedVars)
+    );
     try {
       const list = await this.datasource.listResource(path, params, request.range);
       const values = list.items.map((i) => i.value);
@@ -45,7 +49,14 @@ export class MlVariableSupport extends CustomVariableSupport<MlDataSource, MlVar
               { name: 'value', type: FieldType.string, values },
             ],
             meta: list.truncated
-              ? { notices: [{ severity: 'warning', text: `Only the first ${values.length} values are listed; narrow the search.` }] }
+              ? {
+                  notices: [
+                    {
+                      severity: 'warning',
+                      text: `Only the first ${values.length} values are listed; narrow the search.`,
+                    },
+                  ],
+                }
               : undefined,
           }),
         ],

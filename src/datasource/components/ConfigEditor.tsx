@@ -54,8 +54,16 @@ const PROTOCOL_OPTIONS = [
 ];
 
 const SCHEMA_OPTIONS: Array<{ label: string; value: TraceSchema; description: string }> = [
-  { label: TRACE_SCHEMA_TABLES.otel.label, value: 'otel', description: 'otel_traces, written by the OpenTelemetry collector ClickHouse exporter' },
-  { label: TRACE_SCHEMA_TABLES.signoz.label, value: 'signoz', description: 'signoz_traces.distributed_signoz_index_v3' },
+  {
+    label: TRACE_SCHEMA_TABLES.otel.label,
+    value: 'otel',
+    description: 'otel_traces, written by the OpenTelemetry collector ClickHouse exporter',
+  },
+  {
+    label: TRACE_SCHEMA_TABLES.signoz.label,
+    value: 'signoz',
+    description: 'signoz_traces.distributed_signoz_index_v3',
+  },
 ];
 
 const DOCS_URL = 'https://github.com/mlwatch/mlwatch#datasource-settings';
@@ -70,7 +78,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   const errors = validateSettings(settings.jsonData);
   const update = (s: Settings) => onOptionsChange(s);
   const str = (e: FormEvent<HTMLInputElement | HTMLTextAreaElement>) => e.currentTarget.value;
-  const num = (e: FormEvent<HTMLInputElement>) => (e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value));
+  const num = (e: FormEvent<HTMLInputElement>) =>
+    e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value);
   const err = (key: string) => ({ invalid: Boolean(errors[key]), error: errors[key] });
 
   const secret = (key: SecureKey, label: string, description?: string) => (
@@ -105,15 +114,30 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
   const tls = (prefix: 'prometheus' | 'clickhouse', t: TlsOptions, set: (patch: Partial<TlsOptions>) => Settings) => (
     <>
-      <Field label="Skip TLS certificate verification" description="Only for testing: the connection is not protected against impostors.">
-        <Switch id={`mlwatch-${prefix}-skip-verify`} value={Boolean(t.tlsSkipVerify)} onChange={(e) => update(set({ tlsSkipVerify: e.currentTarget.checked }))} />
+      <Field
+        label="Skip TLS certificate verification"
+        description="Only for testing: the connection is not protected against impostors."
+      >
+        <Switch
+          id={`mlwatch-${prefix}-skip-verify`}
+          value={Boolean(t.tlsSkipVerify)}
+          onChange={(e) => update(set({ tlsSkipVerify: e.currentTarget.checked }))}
+        />
       </Field>
       <Field label="With CA certificate" description="Verify the server with your own certificate authority.">
-        <Switch id={`mlwatch-${prefix}-with-ca`} value={Boolean(t.tlsWithCACert)} onChange={(e) => update(set({ tlsWithCACert: e.currentTarget.checked }))} />
+        <Switch
+          id={`mlwatch-${prefix}-with-ca`}
+          value={Boolean(t.tlsWithCACert)}
+          onChange={(e) => update(set({ tlsWithCACert: e.currentTarget.checked }))}
+        />
       </Field>
       {t.tlsWithCACert && pem(`${prefix}TlsCACert`, 'CA certificate')}
       <Field label="TLS client authentication" description="Present a client certificate to the server.">
-        <Switch id={`mlwatch-${prefix}-client-auth`} value={Boolean(t.tlsClientAuth)} onChange={(e) => update(set({ tlsClientAuth: e.currentTarget.checked }))} />
+        <Switch
+          id={`mlwatch-${prefix}-client-auth`}
+          value={Boolean(t.tlsClientAuth)}
+          onChange={(e) => update(set({ tlsClientAuth: e.currentTarget.checked }))}
+        />
       </Field>
       {t.tlsClientAuth && (
         <>
@@ -121,8 +145,16 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           {pem(`${prefix}TlsClientKey`, 'Client key')}
         </>
       )}
-      <Field label="TLS server name" description="Optional: the name in the server certificate, when it differs from the host.">
-        <Input id={`mlwatch-${prefix}-server-name`} width={INPUT_WIDTH} value={t.tlsServerName ?? ''} onChange={(e) => update(set({ tlsServerName: str(e) }))} />
+      <Field
+        label="TLS server name"
+        description="Optional: the name in the server certificate, when it differs from the host."
+      >
+        <Input
+          id={`mlwatch-${prefix}-server-name`}
+          width={INPUT_WIDTH}
+          value={t.tlsServerName ?? ''}
+          onChange={(e) => update(set({ tlsServerName: str(e) }))}
+        />
       </Field>
     </>
   );
@@ -136,8 +168,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
   return (
     <div className={styles.root}>
       <Text element="p" color="secondary">
-        mlwatch reads metrics from a Prometheus-compatible server and traces or tables from ClickHouse. Configure either or
-        both; &quot;Save &amp; test&quot; checks each one. Secrets are stored encrypted and never shown again.{' '}
+        mlwatch reads metrics from a Prometheus-compatible server and traces or tables from ClickHouse. Configure either
+        or both; &quot;Save &amp; test&quot; checks each one. Secrets are stored encrypted and never shown again.{' '}
         <TextLink href={DOCS_URL} external>
           Settings explained
         </TextLink>
@@ -196,7 +228,8 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               {secret('prometheusBasicAuthPassword', 'Password')}
             </>
           )}
-          {prom.auth === 'bearer' && secret('prometheusBearerToken', 'Token', 'Sent as "Authorization: Bearer <token>"')}
+          {prom.auth === 'bearer' &&
+            secret('prometheusBearerToken', 'Token', 'Sent as "Authorization: Bearer <token>"')}
         </ConfigSubSection>
 
         <ConfigSubSection
@@ -244,7 +277,9 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
                     <IconButton
                       name="trash-alt"
                       tooltip="Remove header"
-                      onClick={() => update(resetSecret(setPrometheus(settings, { headers: headers.slice(0, -1) }), key))}
+                      onClick={() =>
+                        update(resetSecret(setPrometheus(settings, { headers: headers.slice(0, -1) }), key))
+                      }
                     />
                   )}
                 </Stack>
@@ -266,8 +301,16 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
       <Divider />
 
-      <ConfigSection title="ClickHouse" description="Traces and tables: drift against a training set, span search and trace views." data-testid="mlwatch-config-clickhouse">
-        <Field label="Host" description="Host name or address only; set the port and protocol below." {...err('clickhouse.host')}>
+      <ConfigSection
+        title="ClickHouse"
+        description="Traces and tables: drift against a training set, span search and trace views."
+        data-testid="mlwatch-config-clickhouse"
+      >
+        <Field
+          label="Host"
+          description="Host name or address only; set the port and protocol below."
+          {...err('clickhouse.host')}
+        >
           <Input
             id="mlwatch-clickhouse-host"
             width={INPUT_WIDTH}
@@ -295,10 +338,19 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           />
         </Field>
         <Field label="TLS" description="Connect with TLS (native port 9440, HTTPS port 8443 by default).">
-          <Switch id="mlwatch-clickhouse-secure" value={Boolean(ch.secure)} onChange={(e) => update(setClickHouse(settings, { secure: e.currentTarget.checked }))} />
+          <Switch
+            id="mlwatch-clickhouse-secure"
+            value={Boolean(ch.secure)}
+            onChange={(e) => update(setClickHouse(settings, { secure: e.currentTarget.checked }))}
+          />
         </Field>
         {ch.secure && (
-          <ConfigSubSection title="TLS settings" isCollapsible isInitiallyOpen={tlsSet(ch)} className={styles.subSection}>
+          <ConfigSubSection
+            title="TLS settings"
+            isCollapsible
+            isInitiallyOpen={tlsSet(ch)}
+            className={styles.subSection}
+          >
             {tls('clickhouse', ch, (patch) => setClickHouse(settings, patch))}
           </ConfigSubSection>
         )}
@@ -332,7 +384,11 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           />
         </Field>
 
-        <ConfigSubSection title="Traces" description="Where spans are stored. Queries may name another table." className={styles.subSection}>
+        <ConfigSubSection
+          title="Traces"
+          description="Where spans are stored. Queries may name another table."
+          className={styles.subSection}
+        >
           <Field label="Trace schema" description={SCHEMA_OPTIONS.find((o) => o.value === schema)?.description}>
             <RadioButtonGroup
               id="mlwatch-defaults-trace-schema"
@@ -341,7 +397,11 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               onChange={(traceSchema) => update(setDefaults(settings, { traceSchema }))}
             />
           </Field>
-          <Field label="Trace database" description="Empty: the schema's database, else the connection's." {...err('defaults.traceDatabase')}>
+          <Field
+            label="Trace database"
+            description="Empty: the schema's database, else the connection's."
+            {...err('defaults.traceDatabase')}
+          >
             <Input
               id="mlwatch-defaults-trace-database"
               width={INPUT_WIDTH}
@@ -359,7 +419,11 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               onChange={(e) => update(setDefaults(settings, { traceTable: str(e) }))}
             />
           </Field>
-          <Field label="Trace search rows" description="Traces a search lists when its query sets no limit." {...err('defaults.traceLimit')}>
+          <Field
+            label="Trace search rows"
+            description="Traces a search lists when its query sets no limit."
+            {...err('defaults.traceLimit')}
+          >
             <Input
               id="mlwatch-defaults-trace-limit"
               type="number"
@@ -384,10 +448,19 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
         isInitiallyOpen={defaultsSet}
         data-testid="mlwatch-config-defaults"
       >
-        <ConfigSubSection title="Metric names" description="As your services export them (OpenTelemetry and Prometheus conventions by default)." className={styles.subSection}>
+        <ConfigSubSection
+          title="Metric names"
+          description="As your services export them (OpenTelemetry and Prometheus conventions by default)."
+          className={styles.subSection}
+        >
           <div className={styles.grid}>
             {(Object.keys(METRIC_LABELS) as Array<keyof MetricNames>).map((key) => (
-              <Field key={key} label={METRIC_LABELS[key].label} description={METRIC_LABELS[key].description} {...err(`defaults.metrics.${key}`)}>
+              <Field
+                key={key}
+                label={METRIC_LABELS[key].label}
+                description={METRIC_LABELS[key].description}
+                {...err(`defaults.metrics.${key}`)}
+              >
                 <Input
                   id={`mlwatch-defaults-metric-${key}`}
                   placeholder={BUILTIN_METRICS[key]}
@@ -401,7 +474,11 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
 
         <ConfigSubSection title="GPU and drift" className={styles.subSection}>
           <div className={styles.grid}>
-            <Field label="GPU group label" description="GPUs are compared within groups of this label (comma-separate several)." {...err('defaults.gpuGroupLabel')}>
+            <Field
+              label="GPU group label"
+              description="GPUs are compared within groups of this label (comma-separate several)."
+              {...err('defaults.gpuGroupLabel')}
+            >
               <Input
                 id="mlwatch-defaults-gpu-group-label"
                 placeholder={BUILTIN_GPU_GROUP_LABEL}
@@ -409,7 +486,11 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
                 onChange={(e) => update(setDefaults(settings, { gpuGroupLabel: str(e) }))}
               />
             </Field>
-            <Field label="Straggler threshold" description="A GPU straggles below this share of its group's median utilisation." {...err('defaults.stragglerThreshold')}>
+            <Field
+              label="Straggler threshold"
+              description="A GPU straggles below this share of its group's median utilisation."
+              {...err('defaults.stragglerThreshold')}
+            >
               <Input
                 id="mlwatch-defaults-straggler-threshold"
                 type="number"
@@ -421,7 +502,11 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
                 onChange={(e) => update(setDefaults(settings, { stragglerThreshold: num(e) }))}
               />
             </Field>
-            <Field label="Minimum count" description="Values each window needs for a drift verdict; fewer give 'insufficient data'." {...err('defaults.minCount')}>
+            <Field
+              label="Minimum count"
+              description="Values each window needs for a drift verdict; fewer give 'insufficient data'."
+              {...err('defaults.minCount')}
+            >
               <Input
                 id="mlwatch-defaults-min-count"
                 type="number"
@@ -434,7 +519,6 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             </Field>
           </div>
         </ConfigSubSection>
-
       </ConfigSection>
     </div>
   );

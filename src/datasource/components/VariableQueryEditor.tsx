@@ -31,7 +31,14 @@ const FIELDS: Record<VariableKind, Array<'metric' | 'label' | 'featureLabel' | '
  * text fields (chained variables).
  */
 export function VariableQueryEditor({ query: saved, onChange, datasource, range }: Props) {
-  const query = useMemo(() => migrateVariableQuery(saved as MlVariableQuery | string | undefined, (saved as MlVariableQuery | undefined)?.refId), [saved]);
+  const query = useMemo(
+    () =>
+      migrateVariableQuery(
+        saved as MlVariableQuery | string | undefined,
+        (saved as MlVariableQuery | undefined)?.refId
+      ),
+    [saved]
+  );
   const kind = query.kind ?? 'features';
   const fields = FIELDS[kind];
   const defaults = datasource?.defaults;
@@ -44,7 +51,12 @@ export function VariableQueryEditor({ query: saved, onChange, datasource, range 
     }
     onChange(next);
   };
-  const metricPlaceholder = kind === 'features' ? metricName(defaults, 'featureValue') : kind === 'models' ? metricName(defaults, 'requests') : 'any metric';
+  const metricPlaceholder =
+    kind === 'features'
+      ? metricName(defaults, 'featureValue')
+      : kind === 'models'
+        ? metricName(defaults, 'requests')
+        : 'any metric';
   const labelPlaceholder = kind === 'models' ? 'model' : kind === 'hosts' ? 'Hostname' : 'label';
   const noop = () => {};
   return (
@@ -76,7 +88,14 @@ export function VariableQueryEditor({ query: saved, onChange, datasource, range 
         )}
         {fields.includes('featureLabel') && (
           <EditorField label="Feature label">
-            <TextInput id="mlwatch-variable-feature-label" value={query.featureLabel} placeholder={BUILTIN_FEATURE_LABEL} width={20} onChange={(featureLabel) => set({ featureLabel })} onCommit={noop} />
+            <TextInput
+              id="mlwatch-variable-feature-label"
+              value={query.featureLabel}
+              placeholder={BUILTIN_FEATURE_LABEL}
+              width={20}
+              onChange={(featureLabel) => set({ featureLabel })}
+              onCommit={noop}
+            />
           </EditorField>
         )}
         {fields.includes('label') && (
@@ -85,7 +104,15 @@ export function VariableQueryEditor({ query: saved, onChange, datasource, range 
               id="mlwatch-variable-label"
               datasource={datasource}
               route={ROUTES.labels}
-              params={{ metric: query.metric || (kind === 'models' ? metricName(defaults, 'requests') : kind === 'hosts' ? 'DCGM_FI_DEV_GPU_UTIL' : undefined) }}
+              params={{
+                metric:
+                  query.metric ||
+                  (kind === 'models'
+                    ? metricName(defaults, 'requests')
+                    : kind === 'hosts'
+                      ? 'DCGM_FI_DEV_GPU_UTIL'
+                      : undefined),
+              }}
               ready={Boolean(query.metric) || kind !== 'labelValues'}
               range={range}
               value={query.label}
@@ -98,12 +125,25 @@ export function VariableQueryEditor({ query: saved, onChange, datasource, range 
         )}
         {fields.includes('matchers') && (
           <EditorField label="Label matchers" description='Without braces; may use variables: model="$model"'>
-            <TextInput id="mlwatch-variable-matchers" value={query.matchers} placeholder='model="fraud"' width={32} onChange={(matchers) => set({ matchers })} onCommit={noop} />
+            <TextInput
+              id="mlwatch-variable-matchers"
+              value={query.matchers}
+              placeholder='model="fraud"'
+              width={32}
+              onChange={(matchers) => set({ matchers })}
+              onCommit={noop}
+            />
           </EditorField>
         )}
         {fields.includes('search') && (
           <EditorField label="Containing" description="Only values with this text">
-            <TextInput id="mlwatch-variable-search" value={query.search} width={20} onChange={(search) => set({ search })} onCommit={noop} />
+            <TextInput
+              id="mlwatch-variable-search"
+              value={query.search}
+              width={20}
+              onChange={(search) => set({ search })}
+              onCommit={noop}
+            />
           </EditorField>
         )}
       </EditorRow>

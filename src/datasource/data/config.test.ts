@@ -76,7 +76,12 @@ describe('validateSettings', () => {
   it('accepts good settings', () => {
     expect(
       validateSettings({
-        prometheus: { url: 'https://prom.example.com/prometheus', auth: 'basic', basicAuthUser: 'u', timeoutSeconds: 30 },
+        prometheus: {
+          url: 'https://prom.example.com/prometheus',
+          auth: 'basic',
+          basicAuthUser: 'u',
+          timeoutSeconds: 30,
+        },
         clickhouse: { host: 'ch.example.com', port: 8443, protocol: 'http' },
       })
     ).toEqual({});
@@ -88,7 +93,10 @@ describe('defaults', () => {
     const s = setMetricName(base, 'featureValue', 'fv');
     expect(s.jsonData.defaults).toEqual({ metrics: { featureValue: 'fv' } });
     expect(setMetricName(s, 'featureValue', '').jsonData.defaults).toEqual({});
-    expect(setDefaults(s, { gpuGroupLabel: 'hpc_job', traceLimit: undefined }).jsonData.defaults).toEqual({ metrics: { featureValue: 'fv' }, gpuGroupLabel: 'hpc_job' });
+    expect(setDefaults(s, { gpuGroupLabel: 'hpc_job', traceLimit: undefined }).jsonData.defaults).toEqual({
+      metrics: { featureValue: 'fv' },
+      gpuGroupLabel: 'hpc_job',
+    });
     expect(s.jsonData.prometheus).toEqual(base.jsonData.prometheus);
   });
 });
@@ -97,14 +105,37 @@ test('every jsonData and secureJsonData key the editor writes is read by pkg/mod
   const go = readFileSync(join(__dirname, '..', '..', '..', 'pkg', 'models', 'settings.go'), 'utf8');
   const tags = new Set([...go.matchAll(/json:"([^",]+)/g)].map((m) => m[1]));
   const jsonKeys = [
-    'prometheus', 'clickhouse', 'url', 'auth', 'basicAuthUser', 'headers', 'name', 'timeoutSeconds',
-    'tlsSkipVerify', 'tlsServerName', 'tlsWithCACert', 'tlsClientAuth',
-    'host', 'port', 'protocol', 'secure', 'username', 'database',
+    'prometheus',
+    'clickhouse',
+    'url',
+    'auth',
+    'basicAuthUser',
+    'headers',
+    'name',
+    'timeoutSeconds',
+    'tlsSkipVerify',
+    'tlsServerName',
+    'tlsWithCACert',
+    'tlsClientAuth',
+    'host',
+    'port',
+    'protocol',
+    'secure',
+    'username',
+    'database',
   ];
   expect(jsonKeys.filter((k) => !tags.has(k))).toEqual([]);
   const secrets: Array<keyof NonNullable<Settings['secureJsonData']>> = [
-    'prometheusBasicAuthPassword', 'prometheusBearerToken', 'prometheusTlsCACert', 'prometheusTlsClientCert', 'prometheusTlsClientKey',
-    'clickhousePassword', 'clickhouseTlsCACert', 'clickhouseTlsClientCert', 'clickhouseTlsClientKey', 'prometheusHeaderValue1',
+    'prometheusBasicAuthPassword',
+    'prometheusBearerToken',
+    'prometheusTlsCACert',
+    'prometheusTlsClientCert',
+    'prometheusTlsClientKey',
+    'clickhousePassword',
+    'clickhouseTlsCACert',
+    'clickhouseTlsClientCert',
+    'clickhouseTlsClientKey',
+    'prometheusHeaderValue1',
   ];
   const goSecrets = new Set([...go.matchAll(/Secret\w+\s*=\s*"(\w+)"/g)].map((m) => m[1]));
   expect(secrets.filter((k) => !goSecrets.has(k.replace(/\d+$/, '')))).toEqual([]);

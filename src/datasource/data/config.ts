@@ -43,7 +43,11 @@ export function setMetricName(settings: Settings, key: keyof MetricNames, value:
 function prune<T extends object>(o: T): T {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
-    if (v === undefined || v === '' || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)) {
+    if (
+      v === undefined ||
+      v === '' ||
+      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)
+    ) {
       continue;
     }
     out[k] = v;
@@ -128,7 +132,8 @@ function validateDefaults(d: QueryDefaults | undefined, errors: Record<string, s
       .map((l) => l.trim())
       .filter((l) => l && !LABEL_NAME_RE.test(l));
     if (bad.length) {
-      errors['defaults.gpuGroupLabel'] = `"${bad[0]}" is not a label name; use a label such as namespace, hpc_job or host`;
+      errors['defaults.gpuGroupLabel'] =
+        `"${bad[0]}" is not a label name; use a label such as namespace, hpc_job or host`;
     }
   }
   if (d.stragglerThreshold !== undefined && !(d.stragglerThreshold > 0 && d.stragglerThreshold < 1)) {

@@ -9,7 +9,8 @@ import type { MlQuery } from '../types';
  * every field the editor can write (the compiler checks it is an MlQuery);
  * each key must be a JSON tag of the matching Go struct.
  */
-const full: Required<Omit<MlQuery, 'datasource' | 'hide' | 'key' | 'queryType' | 'editorMode'>> & Pick<MlQuery, 'queryType'> = {
+const full: Required<Omit<MlQuery, 'datasource' | 'hide' | 'key' | 'queryType' | 'editorMode'>> &
+  Pick<MlQuery, 'queryType'> = {
   refId: 'A',
   queryType: 'drift',
   source: 'clickhouse',
@@ -25,7 +26,14 @@ const full: Required<Omit<MlQuery, 'datasource' | 'hide' | 'key' | 'queryType' |
     sql: 's',
     filters: [{ column: 'c', op: '=', value: 'v' }],
   },
-  reference: { mode: 'absolute', offset: '7d', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z', database: 'd', table: 't' },
+  reference: {
+    mode: 'absolute',
+    offset: '7d',
+    from: '2026-01-01T00:00:00Z',
+    to: '2026-01-02T00:00:00Z',
+    database: 'd',
+    table: 't',
+  },
   method: 'psi',
   threshold: 0.1,
   binning: { policy: 'fixed', bins: 10, edges: [0, 1] },
@@ -37,7 +45,15 @@ const full: Required<Omit<MlQuery, 'datasource' | 'hide' | 'key' | 'queryType' |
   mode: 'histogram',
   classLabel: 'class',
   bins: 10,
-  gpu: { groupLabel: 'g', stragglerThreshold: 0.7, minGroupMedian: 40, metrics: ['m'], namespace: 'n', pod: 'p', host: 'h' },
+  gpu: {
+    groupLabel: 'g',
+    stragglerThreshold: 0.7,
+    minGroupMedian: 40,
+    metrics: ['m'],
+    namespace: 'n',
+    pod: 'p',
+    host: 'h',
+  },
   traces: {
     schema: 'otel',
     database: 'd',
@@ -98,6 +114,8 @@ test('every field the editor writes is a JSON tag of pkg/models/query.go', () =>
 test('every JSON tag of pkg/models/query.go can be written by the editor', () => {
   const tags = goTags();
   const written = new Set(keysByPath(full).map(([path, key]) => `${STRUCT_OF[path]}.${key}`));
-  const unwritten = Object.entries(STRUCT_OF).flatMap(([, struct]) => [...(tags[struct] ?? [])].filter((t) => !written.has(`${struct}.${t}`)).map((t) => `${struct}.${t}`));
+  const unwritten = Object.entries(STRUCT_OF).flatMap(([, struct]) =>
+    [...(tags[struct] ?? [])].filter((t) => !written.has(`${struct}.${t}`)).map((t) => `${struct}.${t}`)
+  );
   expect(unwritten).toEqual([]);
 });

@@ -27,7 +27,13 @@ describe('effectiveQuery', () => {
   });
 
   it('never overrides what the query sets', () => {
-    const q: MlQuery = { refId: 'A', queryType: 'drift', prometheus: { metric: 'mine' }, minCount: 3, reference: { offset: '1d' } };
+    const q: MlQuery = {
+      refId: 'A',
+      queryType: 'drift',
+      prometheus: { metric: 'mine' },
+      minCount: 3,
+      reference: { offset: '1d' },
+    };
     const out = effectiveQuery(q, { metrics: { featureValue: 'fv' }, minCount: 50 });
     expect(out.prometheus?.metric).toBe('mine');
     expect(out.minCount).toBe(3);
@@ -40,7 +46,9 @@ describe('effectiveQuery', () => {
   });
 
   it('fills the GPU options from the datasource defaults', () => {
-    expect(effectiveQuery({ refId: 'A', queryType: 'gpu' }, { gpuGroupLabel: 'hpc_job', stragglerThreshold: 0.6 }).gpu).toEqual({
+    expect(
+      effectiveQuery({ refId: 'A', queryType: 'gpu' }, { gpuGroupLabel: 'hpc_job', stragglerThreshold: 0.6 }).gpu
+    ).toEqual({
       groupLabel: 'hpc_job',
       stragglerThreshold: 0.6,
       minGroupMedian: 40,
@@ -48,7 +56,11 @@ describe('effectiveQuery', () => {
   });
 
   it('fills the trace table and limit', () => {
-    expect(effectiveQuery({ refId: 'A', queryType: 'traces' }, { traceLimit: 50 }).traces).toEqual({ schema: 'otel', table: 'otel_traces', limit: 50 });
+    expect(effectiveQuery({ refId: 'A', queryType: 'traces' }, { traceLimit: 50 }).traces).toEqual({
+      schema: 'otel',
+      table: 'otel_traces',
+      limit: 50,
+    });
     expect(effectiveQuery({ refId: 'A', queryType: 'traces' }, undefined).source).toBe('clickhouse');
   });
 

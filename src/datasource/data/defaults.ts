@@ -17,10 +17,19 @@ export const METRIC_LABELS: Record<keyof MetricNames, { label: string; descripti
   requests: { label: 'Requests', description: 'Counter with model, version and code (HTTP status) labels' },
   requestDuration: { label: 'Request duration', description: 'Histogram of request latency in seconds' },
   stageDuration: { label: 'Stage duration', description: 'Histogram per stage: preprocess, inference, postprocess' },
-  predictions: { label: 'Predictions', description: 'Counter with a class label; the distribution query\'s classes mode' },
-  confidence: { label: 'Confidence', description: 'Histogram of prediction confidence (0 to 1); the distribution query\'s default' },
-  featureValue: { label: 'Feature values', description: 'Histograms with a feature label; the drift query\'s default' },
-  labeledPredictions: { label: 'Labelled predictions', description: 'Counter with correct="true|false" once labels arrive' },
+  predictions: {
+    label: 'Predictions',
+    description: "Counter with a class label; the distribution query's classes mode",
+  },
+  confidence: {
+    label: 'Confidence',
+    description: "Histogram of prediction confidence (0 to 1); the distribution query's default",
+  },
+  featureValue: { label: 'Feature values', description: "Histograms with a feature label; the drift query's default" },
+  labeledPredictions: {
+    label: 'Labelled predictions',
+    description: 'Counter with correct="true|false" once labels arrive',
+  },
   tokenUsage: { label: 'LLM token usage', description: 'OpenTelemetry GenAI histogram with gen_ai_token_type' },
   operationDuration: { label: 'LLM operation duration', description: 'OpenTelemetry GenAI histogram in seconds' },
 };

@@ -92,7 +92,9 @@ describe('interpolatePromQL', () => {
   });
 
   it('leaves bare positions (metric names) unquoted', () => {
-    expect(interpolatePromQL('sum by (le) (rate(${metric}_bucket[$step]))', vars)).toBe('sum by (le) (rate(ml_feature_value_bucket[5m]))');
+    expect(interpolatePromQL('sum by (le) (rate(${metric}_bucket[$step]))', vars)).toBe(
+      'sum by (le) (rate(ml_feature_value_bucket[5m]))'
+    );
   });
 
   it('does not treat variables inside comments or values as string delimiters', () => {
@@ -124,11 +126,15 @@ describe('interpolateSQL', () => {
   });
 
   it('doubles the quote inside quoted identifiers', () => {
-    expect(interpolateSQL('SELECT `$table` FROM t', fakeReplace({ table: { value: 'a`b' } }))).toBe('SELECT `a``b` FROM t');
+    expect(interpolateSQL('SELECT `$table` FROM t', fakeReplace({ table: { value: 'a`b' } }))).toBe(
+      'SELECT `a``b` FROM t'
+    );
   });
 
   it('skips comments when deciding the position', () => {
-    expect(interpolateSQL("-- it's\nSELECT $table /* ' */ WHERE x = '$sq'", vars)).toBe("-- it's\nSELECT events /* ' */ WHERE x = 'o\\'brien'");
+    expect(interpolateSQL("-- it's\nSELECT $table /* ' */ WHERE x = '$sq'", vars)).toBe(
+      "-- it's\nSELECT events /* ' */ WHERE x = 'o\\'brien'"
+    );
   });
 });
 
@@ -143,7 +149,13 @@ describe('interpolateQuery', () => {
     refId: '$model',
     queryType: 'drift',
     source: 'prometheus',
-    prometheus: { input: 'samples', expr: 'x{model=~"$models"}', matchers: 'model="$quoted"', features: ['$feature'], featureLabel: 'feature' },
+    prometheus: {
+      input: 'samples',
+      expr: 'x{model=~"$models"}',
+      matchers: 'model="$quoted"',
+      features: ['$feature'],
+      featureLabel: 'feature',
+    },
     clickhouse: {
       sql: "SELECT * FROM $table WHERE m IN ($models) AND n = '$sq'",
       columns: ['$feature'],

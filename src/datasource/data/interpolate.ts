@@ -30,7 +30,10 @@ export function escapePromString(s: string, quote: string): string {
     // Raw strings have no escapes; a backtick cannot appear in one.
     return s.replace(/`/g, '');
   }
-  return s.replace(/\\/g, '\\\\').replace(quote === '"' ? /"/g : /'/g, `\\${quote}`).replace(/\n/g, '\\n');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(quote === '"' ? /"/g : /'/g, `\\${quote}`)
+    .replace(/\n/g, '\\n');
 }
 
 /** Escapes text for a ClickHouse single-quoted string literal. */
@@ -41,9 +44,19 @@ export function escapeSqlString(s: string): string {
 /** Formats for value positions, exported for tests and the variable editor. */
 export const formats = {
   /** Inside a PromQL =~ / !~ string: each value a literal, alternatives joined with |. */
-  promRegexString: (quote: string): FormatFn => (v) => list(v).map((x) => escapePromString(escapeRegex(x), quote)).join('|'),
+  promRegexString:
+    (quote: string): FormatFn =>
+    (v) =>
+      list(v)
+        .map((x) => escapePromString(escapeRegex(x), quote))
+        .join('|'),
   /** Inside any other PromQL string. */
-  promString: (quote: string): FormatFn => (v) => list(v).map((x) => escapePromString(x, quote)).join('|'),
+  promString:
+    (quote: string): FormatFn =>
+    (v) =>
+      list(v)
+        .map((x) => escapePromString(x, quote))
+        .join('|'),
   /** Outside strings (metric names, by (...) lists): raw, several joined with commas. */
   promBare: ((v) => list(v).join(',')) as FormatFn,
   /** A field the backend reads as a regular expression (GPU filters). */
@@ -54,9 +67,15 @@ export const formats = {
    * Outside SQL strings: one value as written with quotes escaped (for
    * FROM $table or '$value'), several quoted and comma-joined for IN ($var).
    */
-  sqlBare: ((v) => (Array.isArray(v) ? v.map((x) => `'${escapeSqlString(x)}'`).join(',') : v.replace(/'/g, "''"))) as FormatFn,
+  sqlBare: ((v) =>
+    Array.isArray(v) ? v.map((x) => `'${escapeSqlString(x)}'`).join(',') : v.replace(/'/g, "''")) as FormatFn,
   /** Inside a SQL quoted identifier. */
-  sqlIdentifier: (quote: string): FormatFn => (v) => list(v).map((x) => x.split(quote).join(quote + quote)).join(','),
+  sqlIdentifier:
+    (quote: string): FormatFn =>
+    (v) =>
+      list(v)
+        .map((x) => x.split(quote).join(quote + quote))
+        .join(','),
   /** Plain text fields: several values joined with commas. */
   plain: ((v) => list(v).join(',')) as FormatFn,
 };
@@ -129,7 +148,9 @@ const promContext: ContextFn = (text, upTo, s) => {
     return formats.promBare;
   }
   const before = text.slice(0, s.stringStart).trimEnd();
-  return before.endsWith('=~') || before.endsWith('!~') ? formats.promRegexString(s.quote) : formats.promString(s.quote);
+  return before.endsWith('=~') || before.endsWith('!~')
+    ? formats.promRegexString(s.quote)
+    : formats.promString(s.quote);
 };
 
 /** Advances a SQL lexer to `upTo` and returns the format for that position. */
@@ -190,7 +211,17 @@ export function interpolateList(values: string[], replace: Replace): string[] {
 }
 
 /** Keys that identify the query or hold editor state: never templated. */
-const FIXED_KEYS = new Set(['refId', 'queryType', 'datasource', 'editorMode', 'key', 'hide', 'source', 'format', 'mode']);
+const FIXED_KEYS = new Set([
+  'refId',
+  'queryType',
+  'datasource',
+  'editorMode',
+  'key',
+  'hide',
+  'source',
+  'format',
+  'mode',
+]);
 
 /** Field path -> how its text is interpolated. Paths not listed use `plain`. */
 const FIELD_RULES: Record<string, 'promql' | 'sql' | 'regex' | 'list'> = {
@@ -248,7 +279,10 @@ function walk(value: unknown, path: string, replace: Replace): unknown {
 
 function interpolateFilter(f: Record<string, unknown>, replace: Replace): Record<string, unknown> {
   const op = String(f.op ?? '').toLowerCase();
-  const out: Record<string, unknown> = { ...f, column: typeof f.column === 'string' ? replace(f.column, formats.plain) : f.column };
+  const out: Record<string, unknown> = {
+    ...f,
+    column: typeof f.column === 'string' ? replace(f.column, formats.plain) : f.column,
+  };
   const v = f.value;
   if (op === 'in' || op === 'not in') {
     if (typeof v === 'string') {

@@ -19,7 +19,12 @@ export const DEFAULT_PVALUE_THRESHOLD = 0.05;
 export const DEFAULT_DISTANCE_THRESHOLD = 0.1;
 
 export const METHODS: MethodInfo[] = [
-  { name: 'wasserstein', kind: 'distance', binned: true, description: 'Wasserstein (W1) over the reference standard deviation' },
+  {
+    name: 'wasserstein',
+    kind: 'distance',
+    binned: true,
+    description: 'Wasserstein (W1) over the reference standard deviation',
+  },
   { name: 'psi', kind: 'distance', binned: true, description: 'Population stability index' },
   { name: 'jensenshannon', kind: 'distance', binned: true, description: 'Jensen-Shannon distance' },
   { name: 'kl_div', kind: 'distance', binned: true, description: 'Kullback-Leibler divergence' },
@@ -33,7 +38,13 @@ export const METHODS: MethodInfo[] = [
   { name: 'cramer_von_mises', kind: 'p-value', binned: false, description: 'Cramér-von Mises test' },
   { name: 'mannw', kind: 'p-value', binned: false, description: 'Mann-Whitney U test (one-sided, as Evidently)' },
   { name: 'fisher_exact', kind: 'p-value', binned: false, description: "Fisher's exact test (binary data)" },
-  { name: 'mmd', kind: 'p-value', binned: false, multivariate: true, description: 'Maximum mean discrepancy (multivariate rows)' },
+  {
+    name: 'mmd',
+    kind: 'p-value',
+    binned: false,
+    multivariate: true,
+    description: 'Maximum mean discrepancy (multivariate rows)',
+  },
 ];
 
 const BY_NAME = new Map(METHODS.map((m) => [m.name, m]));
@@ -59,7 +70,7 @@ export function defaultThreshold(method: string | undefined): number | undefined
 export function verdictRule(method: string | undefined, threshold: number | undefined): string {
   const m = methodInfo(method);
   if (!m) {
-    return 'Auto picks the method per feature (Evidently\'s rule) and uses its default threshold: p < 0.05 for tests, score ≥ 0.1 for distances.';
+    return "Auto picks the method per feature (Evidently's rule) and uses its default threshold: p < 0.05 for tests, score ≥ 0.1 for distances.";
   }
   const t = threshold && threshold > 0 ? threshold : defaultThreshold(method);
   return m.kind === 'p-value' ? `Drifted when the p-value is below ${t}.` : `Drifted when the score is ${t} or more.`;

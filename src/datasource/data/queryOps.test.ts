@@ -1,5 +1,14 @@
 import type { MlQuery } from '../types';
-import { buildSQL, compact, editorModeOf, patchNested, patchQuery, setEditorMode, setSource, switchQueryType } from './queryOps';
+import {
+  buildSQL,
+  compact,
+  editorModeOf,
+  patchNested,
+  patchQuery,
+  setEditorMode,
+  setSource,
+  switchQueryType,
+} from './queryOps';
 
 const drift: MlQuery = {
   refId: 'A',
@@ -19,12 +28,20 @@ describe('patching', () => {
   });
 
   it('patchQuery removes cleared fields', () => {
-    expect(patchQuery(drift, { method: undefined, threshold: 0.3 })).toEqual({ ...drift, method: undefined, threshold: 0.3 } as MlQuery);
+    expect(patchQuery(drift, { method: undefined, threshold: 0.3 })).toEqual({
+      ...drift,
+      method: undefined,
+      threshold: 0.3,
+    } as MlQuery);
     expect('method' in patchQuery(drift, { method: '' })).toBe(false);
   });
 
   it('patchNested merges and removes an emptied object', () => {
-    expect(patchNested(drift, 'prometheus', { metric: 'other' }).prometheus).toEqual({ metric: 'other', features: ['age'], matchers: 'model="x"' });
+    expect(patchNested(drift, 'prometheus', { metric: 'other' }).prometheus).toEqual({
+      metric: 'other',
+      features: ['age'],
+      matchers: 'model="x"',
+    });
     const cleared = patchNested(drift, 'reference', { offset: undefined });
     expect('reference' in cleared).toBe(false);
   });
@@ -55,7 +72,11 @@ describe('switchQueryType', () => {
 
 describe('sources and modes', () => {
   it('falls back from a baseline table to an offset on Prometheus', () => {
-    const ch: MlQuery = { ...drift, source: 'clickhouse', reference: { mode: 'baseline', database: 'ml', table: 'train' } };
+    const ch: MlQuery = {
+      ...drift,
+      source: 'clickhouse',
+      reference: { mode: 'baseline', database: 'ml', table: 'train' },
+    };
     expect(setSource(ch, 'prometheus').reference).toEqual({ mode: 'offset' });
   });
 
@@ -71,7 +92,12 @@ describe('sources and modes', () => {
   });
 
   it('starts ClickHouse code mode with the SQL the builder amounts to, and clears it for the builder', () => {
-    const ch: MlQuery = { refId: 'A', queryType: 'drift', source: 'clickhouse', clickhouse: { database: 'ml', table: 'events', timeColumn: 'ts', columns: ['age', 'my col'] } };
+    const ch: MlQuery = {
+      refId: 'A',
+      queryType: 'drift',
+      source: 'clickhouse',
+      clickhouse: { database: 'ml', table: 'events', timeColumn: 'ts', columns: ['age', 'my col'] },
+    };
     const code = setEditorMode(ch, 'code');
     expect(code.clickhouse?.sql).toBe('SELECT ts, age, `my col`\nFROM ml.events\nWHERE $__timeFilter(ts)');
     expect(setEditorMode(code, 'builder').clickhouse?.sql).toBeUndefined();
@@ -84,7 +110,9 @@ describe('sources and modes', () => {
   });
 
   it('builds SQL for a long table and without a table', () => {
-    expect(buildSQL({ layout: 'long', table: 't', timeColumn: 'ts', featureColumn: 'f', valueColumn: 'v' })).toBe('SELECT ts, f, v\nFROM t\nWHERE $__timeFilter(ts)');
+    expect(buildSQL({ layout: 'long', table: 't', timeColumn: 'ts', featureColumn: 'f', valueColumn: 'v' })).toBe(
+      'SELECT ts, f, v\nFROM t\nWHERE $__timeFilter(ts)'
+    );
     expect(buildSQL({})).toBe('SELECT timestamp\nFROM my_table\nWHERE $__timeFilter(timestamp)');
   });
 });

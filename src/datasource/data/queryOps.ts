@@ -129,7 +129,9 @@ export function setEditorMode(q: MlQuery, mode: EditorMode): MlQuery {
       out = patchNested(out, 'clickhouse', { sql: undefined });
     }
   } else {
-    out = patchNested(out, 'prometheus', { input: mode === 'code' ? 'samples' : q.prometheus?.input === 'native' ? 'native' : undefined });
+    out = patchNested(out, 'prometheus', {
+      input: mode === 'code' ? 'samples' : q.prometheus?.input === 'native' ? 'native' : undefined,
+    });
   }
   return out;
 }
@@ -145,7 +147,8 @@ export function editorModeOf(q: MlQuery): EditorMode {
   return q.prometheus?.input === 'samples' || (q.prometheus?.expr && !q.prometheus.metric) ? 'code' : 'builder';
 }
 
-const quoteIdent = (s: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) || s.startsWith('$') ? s : `\`${s.replace(/`/g, '``')}\``);
+const quoteIdent = (s: string) =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) || s.startsWith('$') ? s : `\`${s.replace(/`/g, '``')}\``;
 
 /** The SQL the builder's table and columns amount to, as a start for code mode. */
 export function buildSQL(c: ClickHouseInput): string {
@@ -154,7 +157,12 @@ export function buildSQL(c: ClickHouseInput): string {
     c.layout === 'long'
       ? [c.featureColumn, c.valueColumn].filter((x): x is string => Boolean(x)).map(quoteIdent)
       : (c.columns ?? []).map(quoteIdent);
-  const table = c.table ? [c.database, c.table].filter(Boolean).map((x) => quoteIdent(x as string)).join('.') : 'my_table';
+  const table = c.table
+    ? [c.database, c.table]
+        .filter(Boolean)
+        .map((x) => quoteIdent(x as string))
+        .join('.')
+    : 'my_table';
   const select = [time, ...cols].join(', ');
   return `SELECT ${select}\nFROM ${table}\nWHERE $__timeFilter(${time})`;
 }

@@ -8,7 +8,9 @@ const drift = (q: Partial<MlQuery> = {}): MlQuery => ({ refId: 'A', queryType: '
 
 describe('describeReference', () => {
   it('says what the default offset compares', () => {
-    expect(describeReference(drift(), lastHour).sentence).toBe('Compare the last 1 hour with the same hour 7 days earlier.');
+    expect(describeReference(drift(), lastHour).sentence).toBe(
+      'Compare the last 1 hour with the same hour 7 days earlier.'
+    );
   });
 
   it('uses the given offset and range length', () => {
@@ -38,19 +40,29 @@ describe('describeReference', () => {
 
   it('describes an absolute range and warns about overlap', () => {
     const q = drift({ reference: { mode: 'absolute', from: '2026-11-20T00:00:00Z', to: '2026-11-21T00:00:00Z' } });
-    expect(describeReference(q, lastHour)).toEqual({ sentence: 'Compare the last 1 hour with 2026-11-20 00:00 to 2026-11-21 00:00 UTC.' });
-    const overlapping = drift({ reference: { mode: 'absolute', from: '2026-11-27T11:30:00Z', to: '2026-11-27T13:00:00Z' } });
+    expect(describeReference(q, lastHour)).toEqual({
+      sentence: 'Compare the last 1 hour with 2026-11-20 00:00 to 2026-11-21 00:00 UTC.',
+    });
+    const overlapping = drift({
+      reference: { mode: 'absolute', from: '2026-11-27T11:30:00Z', to: '2026-11-27T13:00:00Z' },
+    });
     expect(describeReference(overlapping, lastHour).warning).toMatch(/overlaps/);
-    expect(describeReference(drift({ reference: { mode: 'absolute' } }), lastHour).sentence).toMatch(/pick its start and end/);
+    expect(describeReference(drift({ reference: { mode: 'absolute' } }), lastHour).sentence).toMatch(
+      /pick its start and end/
+    );
   });
 
   it('describes a baseline table', () => {
     const q = drift({ source: 'clickhouse', reference: { mode: 'baseline', database: 'ml', table: 'training_set' } });
-    expect(describeReference(q, lastHour).sentence).toBe('Compare the last 1 hour with all rows of the baseline table ml.training_set.');
+    expect(describeReference(q, lastHour).sentence).toBe(
+      'Compare the last 1 hour with all rows of the baseline table ml.training_set.'
+    );
   });
 
   it('works without a time range', () => {
-    expect(describeReference(drift(), undefined).sentence).toBe('Compare the dashboard time range with the same window 7 days earlier.');
+    expect(describeReference(drift(), undefined).sentence).toBe(
+      'Compare the dashboard time range with the same window 7 days earlier.'
+    );
   });
 
   it('adds the over-time sentence', () => {
@@ -58,7 +70,9 @@ describe('describeReference', () => {
     expect(describeReference(q, lastHour).sentence).toBe(
       'Compare the last 1 hour with the same hour 7 days earlier. Over time: a score every 5 minutes, each for the 1 hour before it.'
     );
-    expect(describeOverTime(drift({ overTime: true }))).toBe('Over time: a score every panel interval, each for the step before it.');
+    expect(describeOverTime(drift({ overTime: true }))).toBe(
+      'Over time: a score every panel interval, each for the step before it.'
+    );
   });
 });
 

@@ -44,7 +44,11 @@ function tableName(database: string | undefined, table: string | undefined): str
  * A sentence that says what the query compares, so that nobody has to
  * guess what "offset 7d" does to a 1h range.
  */
-export function describeReference(query: MlQuery, range: RangeInfo | undefined, defaults?: QueryDefaults): ReferencePreview {
+export function describeReference(
+  query: MlQuery,
+  range: RangeInfo | undefined,
+  defaults?: QueryDefaults
+): ReferencePreview {
   const q = effectiveQuery(query, defaults);
   const r = q.reference ?? {};
   const current = currentWords(range);

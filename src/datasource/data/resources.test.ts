@@ -1,8 +1,19 @@
-import { cleanParams, histogramBaseNames, isFeatureType, isTimeType, parseList, ResourceError, toResourceError } from './resources';
+import {
+  cleanParams,
+  histogramBaseNames,
+  isFeatureType,
+  isTimeType,
+  parseList,
+  ResourceError,
+  toResourceError,
+} from './resources';
 
 describe('parseList', () => {
   it('reads the backend list shape', () => {
-    expect(parseList({ values: ['a', 'b', 'a'], truncated: true })).toEqual({ items: [{ value: 'a' }, { value: 'b' }], truncated: true });
+    expect(parseList({ values: ['a', 'b', 'a'], truncated: true })).toEqual({
+      items: [{ value: 'a' }, { value: 'b' }],
+      truncated: true,
+    });
   });
 
   it('reads column objects and bare arrays', () => {
@@ -14,7 +25,9 @@ describe('parseList', () => {
   });
 
   it('throws the backend error', () => {
-    expect(() => parseList({ error: 'the datasource has no Prometheus URL' })).toThrow('the datasource has no Prometheus URL');
+    expect(() => parseList({ error: 'the datasource has no Prometheus URL' })).toThrow(
+      'the datasource has no Prometheus URL'
+    );
   });
 });
 
@@ -26,9 +39,18 @@ describe('toResourceError', () => {
   });
 
   it('keeps the backend message of a route that failed', () => {
-    expect(toResourceError({ status: 400, data: { error: 'say which metric' } })).toMatchObject({ kind: 'error', message: 'say which metric' });
-    expect(toResourceError({ status: 404, data: { error: 'no such table' } })).toMatchObject({ kind: 'error', message: 'no such table' });
-    expect(toResourceError({ status: 502, statusText: 'Bad Gateway' })).toMatchObject({ kind: 'error', message: 'Bad Gateway' });
+    expect(toResourceError({ status: 400, data: { error: 'say which metric' } })).toMatchObject({
+      kind: 'error',
+      message: 'say which metric',
+    });
+    expect(toResourceError({ status: 404, data: { error: 'no such table' } })).toMatchObject({
+      kind: 'error',
+      message: 'no such table',
+    });
+    expect(toResourceError({ status: 502, statusText: 'Bad Gateway' })).toMatchObject({
+      kind: 'error',
+      message: 'Bad Gateway',
+    });
     expect(toResourceError(new Error('offline'))).toMatchObject({ kind: 'error', message: 'offline' });
   });
 });

@@ -5,11 +5,27 @@ import { queryDisplayText, withPreferredVisualisation } from './summary';
 
 describe('queryDisplayText', () => {
   it('says what each query type reads', () => {
-    expect(queryDisplayText({ refId: 'A', queryType: 'drift', source: 'prometheus', prometheus: { metric: 'm' }, reference: { offset: '1d' }, method: 'psi' })).toBe(
-      'Drift of m vs 1d earlier (psi)'
+    expect(
+      queryDisplayText({
+        refId: 'A',
+        queryType: 'drift',
+        source: 'prometheus',
+        prometheus: { metric: 'm' },
+        reference: { offset: '1d' },
+        method: 'psi',
+      })
+    ).toBe('Drift of m vs 1d earlier (psi)');
+    expect(
+      queryDisplayText({
+        refId: 'A',
+        queryType: 'distribution',
+        source: 'clickhouse',
+        clickhouse: { database: 'd', table: 't' },
+      })
+    ).toBe('Distribution of d.t');
+    expect(queryDisplayText({ refId: 'A', queryType: 'gpu', gpu: { namespace: 'ml' } })).toBe(
+      'GPUs by namespace (namespace=~ml)'
     );
-    expect(queryDisplayText({ refId: 'A', queryType: 'distribution', source: 'clickhouse', clickhouse: { database: 'd', table: 't' } })).toBe('Distribution of d.t');
-    expect(queryDisplayText({ refId: 'A', queryType: 'gpu', gpu: { namespace: 'ml' } })).toBe('GPUs by namespace (namespace=~ml)');
     expect(queryDisplayText({ refId: 'A', queryType: 'traces', traces: { service: 'api' } })).toBe('Traces of api');
     expect(queryDisplayText({ refId: 'A', queryType: 'traces', traces: { traceId: 'abc' } })).toBe('Trace abc');
   });
@@ -19,7 +35,10 @@ describe('withPreferredVisualisation', () => {
   it('shows tables as tables and series as graphs, keeping a backend preference', () => {
     const table = createDataFrame({ fields: [], meta: { type: 'table' as never } });
     const series = createDataFrame({ fields: [], meta: { type: 'timeseries-multi' as never } });
-    const trace = createDataFrame({ fields: [], meta: { type: 'table' as never, preferredVisualisationType: 'trace' } });
+    const trace = createDataFrame({
+      fields: [],
+      meta: { type: 'table' as never, preferredVisualisationType: 'trace' },
+    });
     const out = withPreferredVisualisation([table, series, trace]);
     expect(out.map((f) => f.meta?.preferredVisualisationType)).toEqual(['table', 'graph', 'trace']);
   });

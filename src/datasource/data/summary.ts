@@ -5,7 +5,12 @@ import type { MlQuery } from '../types';
 /** One line per query for Explore's query history and the inspector. */
 export function queryDisplayText(q: MlQuery): string {
   const method = q.method && q.method !== 'auto' ? ` (${q.method})` : '';
-  const ref = q.reference?.mode === 'baseline' ? ` vs ${q.reference.table ?? 'baseline'}` : q.reference?.offset ? ` vs ${q.reference.offset} earlier` : '';
+  const ref =
+    q.reference?.mode === 'baseline'
+      ? ` vs ${q.reference.table ?? 'baseline'}`
+      : q.reference?.offset
+        ? ` vs ${q.reference.offset} earlier`
+        : '';
   switch (q.queryType) {
     case 'drift':
     case 'distribution': {
@@ -20,7 +25,9 @@ export function queryDisplayText(q: MlQuery): string {
       return `${q.queryType === 'drift' ? 'Drift' : 'Distribution'} of ${input}${ref}${method}`;
     }
     case 'gpu': {
-      const filters = (['namespace', 'pod', 'host'] as const).filter((k) => q.gpu?.[k]).map((k) => `${k}=~${q.gpu?.[k]}`);
+      const filters = (['namespace', 'pod', 'host'] as const)
+        .filter((k) => q.gpu?.[k])
+        .map((k) => `${k}=~${q.gpu?.[k]}`);
       return `GPUs by ${q.gpu?.groupLabel || 'namespace'}${filters.length ? ` (${filters.join(', ')})` : ''}`;
     }
     case 'traces':

@@ -62,7 +62,10 @@ export function validateQuery(query: MlQuery, defaults?: QueryDefaults): QueryIs
   const step = durationOf(q.step, 'step', add);
   const window = durationOf(q.window, 'window', add);
   if (q.overTime && step && window && step > window) {
-    add('step', `the step (${formatDuration(step)}) is longer than the window (${formatDuration(window)}): some data would never be compared`);
+    add(
+      'step',
+      `the step (${formatDuration(step)}) is longer than the window (${formatDuration(window)}): some data would never be compared`
+    );
   }
   const r = q.reference ?? {};
   switch (r.mode) {
@@ -144,7 +147,10 @@ function validateProm(q: MlQuery, add: Add) {
         add('prometheus.metric', 'name the histogram metric, for example ml_feature_value');
       }
       if (p.metric?.endsWith('_bucket')) {
-        add('prometheus.metric', `give the histogram's base name without _bucket (${p.metric.slice(0, -'_bucket'.length)})`);
+        add(
+          'prometheus.metric',
+          `give the histogram's base name without _bucket (${p.metric.slice(0, -'_bucket'.length)})`
+        );
       }
       break;
     case 'samples':
@@ -180,7 +186,10 @@ function validateClickHouse(q: MlQuery, add: Add) {
       break;
     case 'long':
       if (!c.featureColumn || !c.valueColumn) {
-        add(c.featureColumn ? 'clickhouse.valueColumn' : 'clickhouse.featureColumn', 'a long table needs a feature column and a value column');
+        add(
+          c.featureColumn ? 'clickhouse.valueColumn' : 'clickhouse.featureColumn',
+          'a long table needs a feature column and a value column'
+        );
       }
       break;
     default:
@@ -206,7 +215,10 @@ function validateGpu(q: MlQuery, add: Add) {
     add('gpu.minGroupMedian', 'use a utilisation percentage between 0 and 100, such as 40');
   }
   if (g.groupLabel && !hasVariable(g.groupLabel)) {
-    for (const l of g.groupLabel.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const l of g.groupLabel
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (!LABEL_NAME_RE.test(l)) {
         add('gpu.groupLabel', `"${l}" is not a label name; use a label such as namespace, hpc_job or host`);
       }

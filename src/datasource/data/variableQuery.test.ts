@@ -19,10 +19,16 @@ describe('variableRequest', () => {
   });
 
   it('maps GPU and trace kinds to their routes', () => {
-    expect(variableRequest({ refId: 'v', kind: 'hosts' }, undefined)).toEqual({ path: 'gpu/label-values', params: { label: 'Hostname', matchers: undefined, search: undefined } });
+    expect(variableRequest({ refId: 'v', kind: 'hosts' }, undefined)).toEqual({
+      path: 'gpu/label-values',
+      params: { label: 'Hostname', matchers: undefined, search: undefined },
+    });
     expect(variableRequest({ refId: 'v', kind: 'namespaces' }, undefined).params.label).toBe('namespace');
     expect(variableRequest({ refId: 'v', kind: 'pods' }, undefined).params.label).toBe('pod');
-    expect(variableRequest({ refId: 'v', kind: 'services', search: 'api' }, undefined)).toEqual({ path: 'traces/services', params: { search: 'api' } });
+    expect(variableRequest({ refId: 'v', kind: 'services', search: 'api' }, undefined)).toEqual({
+      path: 'traces/services',
+      params: { search: 'api' },
+    });
     expect(variableRequest({ refId: 'v', kind: 'metrics' }, undefined).path).toBe('prometheus/metrics');
   });
 
@@ -32,17 +38,44 @@ describe('variableRequest', () => {
         const value = name === 'model' ? ['fraud', 'churn'] : 'x';
         return format ? format(value) : String(value);
       });
-    const r = variableRequest({ refId: 'v', kind: 'labelValues', label: 'version', metric: 'ml_requests_total', matchers: 'model=~"$model"' }, undefined, replace);
-    expect(r).toEqual({ path: 'prometheus/label-values', params: { label: 'version', metric: 'ml_requests_total', matchers: 'model=~"fraud|churn"', search: undefined } });
+    const r = variableRequest(
+      { refId: 'v', kind: 'labelValues', label: 'version', metric: 'ml_requests_total', matchers: 'model=~"$model"' },
+      undefined,
+      replace
+    );
+    expect(r).toEqual({
+      path: 'prometheus/label-values',
+      params: { label: 'version', metric: 'ml_requests_total', matchers: 'model=~"fraud|churn"', search: undefined },
+    });
   });
 });
 
 describe('migrateVariableQuery', () => {
   it('reads older string queries', () => {
-    expect(migrateVariableQuery('label_values(ml_requests_total, model)')).toEqual({ refId: 'variable', kind: 'labelValues', metric: 'ml_requests_total', label: 'model' });
-    expect(migrateVariableQuery('label_values(model)')).toEqual({ refId: 'variable', kind: 'labelValues', metric: undefined, label: 'model' });
-    expect(migrateVariableQuery('features(ml_feature_value)')).toEqual({ refId: 'variable', kind: 'features', metric: 'ml_feature_value', search: undefined });
-    expect(migrateVariableQuery('hosts()')).toEqual({ refId: 'variable', kind: 'hosts', metric: undefined, search: undefined });
+    expect(migrateVariableQuery('label_values(ml_requests_total, model)')).toEqual({
+      refId: 'variable',
+      kind: 'labelValues',
+      metric: 'ml_requests_total',
+      label: 'model',
+    });
+    expect(migrateVariableQuery('label_values(model)')).toEqual({
+      refId: 'variable',
+      kind: 'labelValues',
+      metric: undefined,
+      label: 'model',
+    });
+    expect(migrateVariableQuery('features(ml_feature_value)')).toEqual({
+      refId: 'variable',
+      kind: 'features',
+      metric: 'ml_feature_value',
+      search: undefined,
+    });
+    expect(migrateVariableQuery('hosts()')).toEqual({
+      refId: 'variable',
+      kind: 'hosts',
+      metric: undefined,
+      search: undefined,
+    });
     expect(migrateVariableQuery('gpu_')).toEqual({ refId: 'variable', kind: 'metrics', search: 'gpu_' });
   });
 
@@ -55,8 +88,15 @@ describe('migrateVariableQuery', () => {
 });
 
 test('describeVariableQuery says what is listed', () => {
-  expect(describeVariableQuery({ refId: 'v', kind: 'labelValues', metric: 'm', label: 'model', matchers: 'a="b"', search: 'fr' })).toBe(
-    'Label values of m label model {a="b"} containing "fr"'
-  );
+  expect(
+    describeVariableQuery({
+      refId: 'v',
+      kind: 'labelValues',
+      metric: 'm',
+      label: 'model',
+      matchers: 'a="b"',
+      search: 'fr',
+    })
+  ).toBe('Label values of m label model {a="b"} containing "fr"');
   expect(describeVariableQuery({ refId: 'v' })).toBe('Features');
 });

@@ -23,7 +23,11 @@ export interface VariableRequest {
  * The resource call behind a variable query. Text fields may hold other
  * variables (chained variables), interpolated here: matchers as PromQL.
  */
-export function variableRequest(q: MlVariableQuery, defaults: QueryDefaults | undefined, replace: Replace = (s) => s): VariableRequest {
+export function variableRequest(
+  q: MlVariableQuery,
+  defaults: QueryDefaults | undefined,
+  replace: Replace = (s) => s
+): VariableRequest {
   const plain = (s: string | undefined) => (s ? replace(s, (v) => (Array.isArray(v) ? v.join(',') : v)) : undefined);
   const matchers = q.matchers ? interpolatePromQL(q.matchers, replace) : undefined;
   const search = plain(q.search);
@@ -41,7 +45,12 @@ export function variableRequest(q: MlVariableQuery, defaults: QueryDefaults | un
     case 'models':
       return {
         path: ROUTES.labelValues,
-        params: { label: plain(q.label) || 'model', metric: plain(q.metric) || metricName(defaults, 'requests'), matchers, search },
+        params: {
+          label: plain(q.label) || 'model',
+          metric: plain(q.metric) || metricName(defaults, 'requests'),
+          matchers,
+          search,
+        },
       };
     case 'hosts':
       return { path: ROUTES.gpuLabelValues, params: { label: plain(q.label) || 'Hostname', matchers, search } };
@@ -97,7 +106,12 @@ export function migrateVariableQuery(q: MlVariableQuery | string | undefined, re
   m = /^(features|models|hosts|namespaces|pods|services|metrics)\(\s*([^)]*)\)$/.exec(s);
   if (m) {
     const arg = m[2].trim() || undefined;
-    return { refId, kind: m[1] as VariableKind, metric: m[1] === 'features' || m[1] === 'models' ? arg : undefined, search: m[1] === 'metrics' ? arg : undefined };
+    return {
+      refId,
+      kind: m[1] as VariableKind,
+      metric: m[1] === 'features' || m[1] === 'models' ? arg : undefined,
+      search: m[1] === 'metrics' ? arg : undefined,
+    };
   }
   return { refId, kind: 'metrics', search: s || undefined };
 }

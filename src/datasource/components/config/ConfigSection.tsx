@@ -23,7 +23,16 @@ interface Props {
   'data-testid'?: string;
 }
 
-function GenericConfigSection({ title, description, isCollapsible = false, isInitiallyOpen = true, children, className, kind, ...rest }: Props & { kind: 'section' | 'sub-section' }) {
+function GenericConfigSection({
+  title,
+  description,
+  isCollapsible = false,
+  isInitiallyOpen = true,
+  children,
+  className,
+  kind,
+  ...rest
+}: Props & { kind: 'section' | 'sub-section' }) {
   const [isOpen, setIsOpen] = useState(isCollapsible ? isInitiallyOpen : true);
   const styles = useStyles2(getStyles, kind === 'sub-section');
   const contentId = useId();

@@ -56,7 +56,14 @@ export function CodeField({ id, label, language, value, onChange, onCommit, heig
         height={height}
         showLineNumbers={language === 'sql'}
         showMiniMap={false}
-        monacoOptions={{ ariaLabel: label, fontSize: 13, wordWrap: 'on', scrollBeyondLastLine: false, renderLineHighlight: 'none', lineNumbersMinChars: 3 }}
+        monacoOptions={{
+          ariaLabel: label,
+          fontSize: 13,
+          wordWrap: 'on',
+          scrollBeyondLastLine: false,
+          renderLineHighlight: 'none',
+          lineNumbersMinChars: 3,
+        }}
         onBeforeEditorMount={registerPromQL}
         onEditorDidMount={(editor: MonacoEditor, monaco: Monaco) => {
           editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => {

@@ -38,8 +38,10 @@ const histogramOptions = (items: ListItem[], search: string) =>
   histogramBaseNames(items.map((i) => i.value))
     .filter((n) => !search || n.toLowerCase().includes(search.toLowerCase()))
     .map((n) => ({ value: n, label: n }));
-const timeColumns = (items: ListItem[]) => items.filter((i) => isTimeType(i.type)).map((i) => ({ value: i.value, label: i.value, description: i.type }));
-const featureColumns = (items: ListItem[]) => items.filter((i) => isFeatureType(i.type)).map((i) => ({ value: i.value, label: i.value, description: i.type }));
+const timeColumns = (items: ListItem[]) =>
+  items.filter((i) => isTimeType(i.type)).map((i) => ({ value: i.value, label: i.value, description: i.type }));
+const featureColumns = (items: ListItem[]) =>
+  items.filter((i) => isFeatureType(i.type)).map((i) => ({ value: i.value, label: i.value, description: i.type }));
 
 interface Props extends PartProps {
   /** "variable" for the distribution query: one variable, no feature list. */
@@ -74,16 +76,35 @@ export function DataInputEditor(props: Props) {
           </EditorField>
         )}
       </EditorRow>
-      {source === 'prometheus' ? <PromInput {...props} code={mode === 'code' && !classes} /> : <ClickHouseInputEditor {...props} code={mode === 'code'} />}
+      {source === 'prometheus' ? (
+        <PromInput {...props} code={mode === 'code' && !classes} />
+      ) : (
+        <ClickHouseInputEditor {...props} code={mode === 'code'} />
+      )}
     </>
   );
 }
 
-function PromInput({ query, onChange, onCommit, datasource, range, issues, defaults, idPrefix, purpose, code }: Props & { code: boolean }) {
+function PromInput({
+  query,
+  onChange,
+  onCommit,
+  datasource,
+  range,
+  issues,
+  defaults,
+  idPrefix,
+  purpose,
+  code,
+}: Props & { code: boolean }) {
   const p = query.prometheus ?? {};
   const set = (patch: Parameters<typeof patchNested<'prometheus'>>[2]) => patchNested(query, 'prometheus', patch);
   const defaultMetric =
-    purpose === 'features' ? metricName(defaults, 'featureValue') : purpose === 'classes' ? metricName(defaults, 'predictions') : metricName(defaults, 'confidence');
+    purpose === 'features'
+      ? metricName(defaults, 'featureValue')
+      : purpose === 'classes'
+        ? metricName(defaults, 'predictions')
+        : metricName(defaults, 'confidence');
   const metric = p.metric || defaultMetric;
   const bucketMetric = p.input === 'native' ? metric : `${metric}_bucket`;
   return (
@@ -91,7 +112,12 @@ function PromInput({ query, onChange, onCommit, datasource, range, issues, defau
       {code ? (
         <EditorRow label="PromQL">
           <div style={{ flex: '1 1 500px', minWidth: 300 }}>
-            <EditorField label="PromQL expression" description="Its sample values are compared between the windows (one series per feature)." error={issuesFor(issues, 'prometheus.expr')} htmlFor={`${idPrefix}-expr`}>
+            <EditorField
+              label="PromQL expression"
+              description="Its sample values are compared between the windows (one series per feature)."
+              error={issuesFor(issues, 'prometheus.expr')}
+              htmlFor={`${idPrefix}-expr`}
+            >
               <CodeField
                 id={`${idPrefix}-expr`}
                 label="PromQL expression"
@@ -116,7 +142,10 @@ function PromInput({ query, onChange, onCommit, datasource, range, issues, defau
               />
             </EditorField>
           )}
-          <EditorField label={classes(purpose) ? 'Predictions counter' : 'Metric'} error={issuesFor(issues, 'prometheus.metric')}>
+          <EditorField
+            label={classes(purpose) ? 'Predictions counter' : 'Metric'}
+            error={issuesFor(issues, 'prometheus.metric')}
+          >
             <ResourcePicker
               id={`${idPrefix}-metric`}
               datasource={datasource}
@@ -147,7 +176,11 @@ function PromInput({ query, onChange, onCommit, datasource, range, issues, defau
               />
             </EditorField>
           )}
-          <EditorField label="Label matchers" description='Without braces, e.g. model="fraud"' error={issuesFor(issues, 'prometheus.matchers')}>
+          <EditorField
+            label="Label matchers"
+            description='Without braces, e.g. model="fraud"'
+            error={issuesFor(issues, 'prometheus.matchers')}
+          >
             <TextInput
               id={`${idPrefix}-matchers`}
               value={p.matchers}
@@ -161,7 +194,11 @@ function PromInput({ query, onChange, onCommit, datasource, range, issues, defau
       )}
       {purpose === 'features' && (
         <EditorRow label="Features">
-          <EditorField label="Feature label" description="Tells features apart" error={issuesFor(issues, 'prometheus.featureLabel')}>
+          <EditorField
+            label="Feature label"
+            description="Tells features apart"
+            error={issuesFor(issues, 'prometheus.featureLabel')}
+          >
             <ResourcePicker
               id={`${idPrefix}-feature-label`}
               datasource={datasource}
@@ -197,7 +234,17 @@ function PromInput({ query, onChange, onCommit, datasource, range, issues, defau
 
 const classes = (purpose: Props['purpose']) => purpose === 'classes';
 
-function ClickHouseInputEditor({ query, onChange, onCommit, datasource, range, issues, idPrefix, purpose, code }: Props & { code: boolean }) {
+function ClickHouseInputEditor({
+  query,
+  onChange,
+  onCommit,
+  datasource,
+  range,
+  issues,
+  idPrefix,
+  purpose,
+  code,
+}: Props & { code: boolean }) {
   const c = query.clickhouse ?? {};
   const set = (patch: Parameters<typeof patchNested<'clickhouse'>>[2]) => patchNested(query, 'clickhouse', patch);
   const layout = c.layout ?? (c.featureColumn ? 'long' : 'wide');
@@ -209,7 +256,12 @@ function ClickHouseInputEditor({ query, onChange, onCommit, datasource, range, i
       {code ? (
         <EditorRow label="SQL">
           <div style={{ flex: '1 1 500px', minWidth: 300 }}>
-            <EditorField label="SQL" description="A SELECT with the time column and the feature columns; $__timeFilter(column) selects each window." error={err('sql') ?? err('table')} htmlFor={`${idPrefix}-sql`}>
+            <EditorField
+              label="SQL"
+              description="A SELECT with the time column and the feature columns; $__timeFilter(column) selects each window."
+              error={err('sql') ?? err('table')}
+              htmlFor={`${idPrefix}-sql`}
+            >
               <CodeField
                 id={`${idPrefix}-sql`}
                 label="SQL"
@@ -298,7 +350,11 @@ function ClickHouseInputEditor({ query, onChange, onCommit, datasource, range, i
             />
           </EditorField>
         ) : layout === 'wide' ? (
-          <EditorField label="Feature columns" description={code ? 'Empty: every column of the SQL but the time column' : undefined} error={err('columns')}>
+          <EditorField
+            label="Feature columns"
+            description={code ? 'Empty: every column of the SQL but the time column' : undefined}
+            error={err('columns')}
+          >
             <MultiResourcePicker
               id={`${idPrefix}-columns`}
               datasource={datasource}
@@ -352,11 +408,20 @@ function ClickHouseInputEditor({ query, onChange, onCommit, datasource, range, i
   );
 }
 
-function FiltersEditor({ query, onChange, onCommit, datasource, range, issues, idPrefix }: Omit<PartProps, 'defaults'>) {
+function FiltersEditor({
+  query,
+  onChange,
+  onCommit,
+  datasource,
+  range,
+  issues,
+  idPrefix,
+}: Omit<PartProps, 'defaults'>) {
   const c = query.clickhouse ?? {};
   const filters = c.filters ?? [];
   const setFilters = (next: ClickHouseFilter[]) => patchNested(query, 'clickhouse', { filters: next });
-  const update = (i: number, patch: Partial<ClickHouseFilter>) => setFilters(filters.map((f, j) => (j === i ? { ...f, ...patch } : f)));
+  const update = (i: number, patch: Partial<ClickHouseFilter>) =>
+    setFilters(filters.map((f, j) => (j === i ? { ...f, ...patch } : f)));
   return (
     <EditorRow label="Filters">
       <Stack direction="column" gap={1}>
@@ -382,23 +447,48 @@ function FiltersEditor({ query, onChange, onCommit, datasource, range, issues, i
                 options={FILTER_OPS.map((op) => ({ label: op, value: op }))}
                 value={f.op}
                 width={12}
-                onChange={(o) => onCommit(update(i, { op: o.value, value: o.value === 'in' || o.value === 'not in' ? listValue(f.value) : scalarValue(f.value) }))}
+                onChange={(o) =>
+                  onCommit(
+                    update(i, {
+                      op: o.value,
+                      value: o.value === 'in' || o.value === 'not in' ? listValue(f.value) : scalarValue(f.value),
+                    })
+                  )
+                }
               />
             </EditorField>
             <EditorField label="Value" description={f.op === 'in' || f.op === 'not in' ? 'Comma-separated' : undefined}>
               <TextInput
                 id={`${idPrefix}-filter-${i}-value`}
-                value={Array.isArray(f.value) ? f.value.join(', ') : f.value === null || f.value === undefined ? '' : String(f.value)}
+                value={
+                  Array.isArray(f.value)
+                    ? f.value.join(', ')
+                    : f.value === null || f.value === undefined
+                      ? ''
+                      : String(f.value)
+                }
                 width={24}
-                onChange={(v) => onChange(update(i, { value: f.op === 'in' || f.op === 'not in' ? listValue(v ?? '') : (v ?? '') }))}
+                onChange={(v) =>
+                  onChange(update(i, { value: f.op === 'in' || f.op === 'not in' ? listValue(v ?? '') : (v ?? '') }))
+                }
                 onCommit={() => onCommit()}
               />
             </EditorField>
-            <IconButton name="trash-alt" aria-label={`Remove filter ${i + 1}`} tooltip="Remove filter" onClick={() => onCommit(setFilters(filters.filter((_, j) => j !== i)))} />
+            <IconButton
+              name="trash-alt"
+              aria-label={`Remove filter ${i + 1}`}
+              tooltip="Remove filter"
+              onClick={() => onCommit(setFilters(filters.filter((_, j) => j !== i)))}
+            />
           </Stack>
         ))}
         <div>
-          <Button variant="secondary" size="sm" icon="plus" onClick={() => onChange(setFilters([...filters, { column: '', op: '=', value: '' }]))}>
+          <Button
+            variant="secondary"
+            size="sm"
+            icon="plus"
+            onClick={() => onChange(setFilters([...filters, { column: '', op: '=', value: '' }]))}
+          >
             Add filter
           </Button>
         </div>

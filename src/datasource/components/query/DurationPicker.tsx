@@ -22,7 +22,10 @@ export function DurationPicker({ id, value, choices, placeholder, invalid, width
     return { value: c, label: c, description: ms ? humanDuration(ms) : undefined };
   });
   const all = (search: string) =>
-    Promise.resolve([...options.filter((o) => !search || o.value.startsWith(search.toLowerCase())), ...variableOptions(search)]);
+    Promise.resolve([
+      ...options.filter((o) => !search || o.value.startsWith(search.toLowerCase())),
+      ...variableOptions(search),
+    ]);
   return (
     <Combobox<string>
       id={id}

@@ -48,7 +48,15 @@ export function EditorField({ label, description, error, width, htmlFor, childre
 }
 
 /** A short secondary line under a row, e.g. the reference preview. */
-export function EditorNote({ children, tone = 'secondary', testId }: { children: NonNullable<ReactNode>; tone?: 'secondary' | 'warning' | 'error'; testId?: string }) {
+export function EditorNote({
+  children,
+  tone = 'secondary',
+  testId,
+}: {
+  children: NonNullable<ReactNode>;
+  tone?: 'secondary' | 'warning' | 'error';
+  testId?: string;
+}) {
   return (
     <div data-testid={testId} aria-live="polite">
       <Text variant="bodySmall" color={tone}>

@@ -15,7 +15,9 @@ type Availability = 'unknown' | 'yes' | 'no';
 
 /** Whether the backend has the route; free text only when it does not (404). */
 export function useRouteAvailable(datasource: MlDataSource | undefined, route: Route): Availability {
-  const [known, setKnown] = useState<{ datasource?: MlDataSource; route?: Route; state: Availability }>({ state: 'unknown' });
+  const [known, setKnown] = useState<{ datasource?: MlDataSource; route?: Route; state: Availability }>({
+    state: 'unknown',
+  });
   useEffect(() => {
     let live = true;
     datasource?.routeAvailable?.(route).then(
@@ -43,7 +45,9 @@ export function variableOptions(search: string): Array<ComboboxOption<string>> {
     // No template service (tests, or outside a dashboard).
   }
   const s = search.toLowerCase();
-  return names.filter((n) => !s || n.toLowerCase().includes(s)).map((n) => ({ value: n, label: n, group: 'Variables' }));
+  return names
+    .filter((n) => !s || n.toLowerCase().includes(s))
+    .map((n) => ({ value: n, label: n, group: 'Variables' }));
 }
 
 interface PickerCommon {
@@ -71,7 +75,11 @@ function useLoader({ datasource, route, params, range, select, ready = true }: P
         return vars;
       }
       try {
-        const list = await datasource.listResource(route, { ...JSON.parse(paramsKey), search: search || undefined, limit: SUGGESTION_LIMIT }, range);
+        const list = await datasource.listResource(
+          route,
+          { ...JSON.parse(paramsKey), search: search || undefined, limit: SUGGESTION_LIMIT },
+          range
+        );
         setError(undefined);
         const options = select
           ? select(list.items, search)
@@ -110,7 +118,15 @@ export function ResourcePicker(props: SingleProps) {
   const selected = useMemo(() => (value ? { value, label: value } : null), [value]);
   if (available !== 'yes') {
     return (
-      <TextInput id={id} value={value} onChange={onChange} onCommit={onCommit} placeholder={placeholder} width={width} invalid={invalid} />
+      <TextInput
+        id={id}
+        value={value}
+        onChange={onChange}
+        onCommit={onCommit}
+        placeholder={placeholder}
+        width={width}
+        invalid={invalid}
+      />
     );
   }
   return (
@@ -144,7 +160,18 @@ export function MultiResourcePicker(props: MultiProps) {
   const { load, error } = useLoader(props);
   const change = (next: string[]) => onChange(next.length ? next : undefined);
   if (available !== 'yes') {
-    return <TagsInput id={id} tags={values ?? []} autoColors={false} onChange={change} placeholder={placeholder ?? 'Type a name and press Enter'} width={width} invalid={invalid} addOnBlur />;
+    return (
+      <TagsInput
+        id={id}
+        tags={values ?? []}
+        autoColors={false}
+        onChange={change}
+        placeholder={placeholder ?? 'Type a name and press Enter'}
+        width={width}
+        invalid={invalid}
+        addOnBlur
+      />
+    );
   }
   return (
     <Stack direction="column" gap={0.5}>

@@ -48,11 +48,22 @@ export function DistributionEditor(props: PartProps) {
             id={`${idPrefix}-distribution-mode`}
             options={DISTRIBUTION_MODES}
             value={mode}
-            onChange={(m) => onCommit(patchQuery(query, { mode: m === 'histogram' ? undefined : m, editorMode: m === 'classes' ? undefined : query.editorMode }))}
+            onChange={(m) =>
+              onCommit(
+                patchQuery(query, {
+                  mode: m === 'histogram' ? undefined : m,
+                  editorMode: m === 'classes' ? undefined : query.editorMode,
+                })
+              )
+            }
           />
         </EditorField>
         {mode === 'histogram' && rawValues && (
-          <EditorField label="Bins" description="For raw values; histograms keep their buckets" error={issuesFor(issues, 'bins')}>
+          <EditorField
+            label="Bins"
+            description="For raw values; histograms keep their buckets"
+            error={issuesFor(issues, 'bins')}
+          >
             <NumberInput
               id={`${idPrefix}-bins`}
               value={query.bins}
@@ -117,7 +128,11 @@ export function GpuEditor({ query, onChange, onCommit, datasource, range, issues
             onCommit={() => onCommit()}
           />
         </EditorField>
-        <EditorField label="Straggler threshold" description="Below this share of the group median" error={err('stragglerThreshold')}>
+        <EditorField
+          label="Straggler threshold"
+          description="Below this share of the group median"
+          error={err('stragglerThreshold')}
+        >
           <NumberInput
             id={`${idPrefix}-gpu-threshold`}
             value={g.stragglerThreshold}
@@ -131,7 +146,11 @@ export function GpuEditor({ query, onChange, onCommit, datasource, range, issues
             onCommit={() => onCommit()}
           />
         </EditorField>
-        <EditorField label="Idle below (%)" description="Groups with a lower median are idle, not straggling" error={err('minGroupMedian')}>
+        <EditorField
+          label="Idle below (%)"
+          description="Groups with a lower median are idle, not straggling"
+          error={err('minGroupMedian')}
+        >
           <NumberInput
             id={`${idPrefix}-gpu-min-median`}
             value={g.minGroupMedian}
@@ -152,7 +171,11 @@ export function GpuEditor({ query, onChange, onCommit, datasource, range, issues
         {filter('host', 'Host', 'Hostname')}
       </EditorRow>
       <EditorRow label="Columns">
-        <EditorField label="Extra metrics" description="DCGM metrics to add as columns (mean over the range)" error={err('metrics')}>
+        <EditorField
+          label="Extra metrics"
+          description="DCGM metrics to add as columns (mean over the range)"
+          error={err('metrics')}
+        >
           <MultiResourcePicker
             id={`${idPrefix}-gpu-metrics`}
             datasource={datasource}
@@ -198,7 +221,8 @@ export function TracesEditor({ query, onChange, onCommit, datasource, range, iss
   const effective = traceSource(query, defaults);
   const schemaDefault = defaults.traceSchema ?? 'otel';
   const attributes = t.attributes ?? [];
-  const setAttr = (i: number, patch: Partial<TraceAttribute>) => set({ attributes: attributes.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
+  const setAttr = (i: number, patch: Partial<TraceAttribute>) =>
+    set({ attributes: attributes.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
   return (
     <>
       <EditorRow label="Span table">
@@ -207,7 +231,11 @@ export function TracesEditor({ query, onChange, onCommit, datasource, range, iss
             id={`${idPrefix}-traces-schema`}
             options={(['otel', 'signoz'] as const).map((s) => ({ value: s, label: TRACE_SCHEMA_TABLES[s].label }))}
             value={t.schema ?? schemaDefault}
-            onChange={(schema) => onCommit(set({ schema: schema === schemaDefault ? undefined : schema, database: undefined, table: undefined }))}
+            onChange={(schema) =>
+              onCommit(
+                set({ schema: schema === schemaDefault ? undefined : schema, database: undefined, table: undefined })
+              )
+            }
           />
         </EditorField>
         <EditorField label="Database">
@@ -350,7 +378,9 @@ export function TracesEditor({ query, onChange, onCommit, datasource, range, iss
                     options={ATTRIBUTE_OPS.map((op) => ({ label: op, value: op }))}
                     value={a.op ?? '='}
                     width={12}
-                    onChange={(o) => onCommit(setAttr(i, { op: o.value, value: o.value === 'exists' ? undefined : a.value }))}
+                    onChange={(o) =>
+                      onCommit(setAttr(i, { op: o.value, value: o.value === 'exists' ? undefined : a.value }))
+                    }
                   />
                 </EditorField>
                 {a.op !== 'exists' && (
@@ -373,7 +403,12 @@ export function TracesEditor({ query, onChange, onCommit, datasource, range, iss
               </Stack>
             ))}
             <div>
-              <Button variant="secondary" size="sm" icon="plus" onClick={() => onChange(set({ attributes: [...attributes, { key: '', op: '=' }] }))}>
+              <Button
+                variant="secondary"
+                size="sm"
+                icon="plus"
+                onClick={() => onChange(set({ attributes: [...attributes, { key: '', op: '=' }] }))}
+              >
                 Add attribute
               </Button>
             </div>

@@ -23,7 +23,11 @@ export function rangeInfo(range: PartProps['range']): RangeInfo | undefined {
     return undefined;
   }
   const rawTo = range.raw?.to;
-  return { from: range.from.valueOf(), to: range.to.valueOf(), endsNow: typeof rawTo === 'string' && rawTo.trim() === 'now' };
+  return {
+    from: range.from.valueOf(),
+    to: range.to.valueOf(),
+    endsNow: typeof rawTo === 'string' && rawTo.trim() === 'now',
+  };
 }
 
 /** The reference window: an offset, a fixed range or a baseline table, with a sentence saying what is compared. */
@@ -61,7 +65,11 @@ export function ReferenceEditor({ query, onCommit, datasource, range, issues, de
         />
       </EditorField>
       {mode === 'offset' && (
-        <EditorField label="Offset" description="How far back the reference is" error={issuesFor(issues, 'reference.offset')}>
+        <EditorField
+          label="Offset"
+          description="How far back the reference is"
+          error={issuesFor(issues, 'reference.offset')}
+        >
           <DurationPicker
             id={`${idPrefix}-reference-offset`}
             value={r.offset}
@@ -149,8 +157,17 @@ const BINNING_OPTIONS: Array<{ label: string; value: BinningPolicy; description:
 ];
 
 /** Method, threshold, minimum count and (for raw samples) binning. */
-export function MethodEditor({ query, onChange, onCommit, issues, defaults, idPrefix, showBinning }: PartProps & { showBinning: boolean }) {
-  const binnedOnly = query.source !== 'clickhouse' && query.prometheus?.input !== 'samples' && query.editorMode !== 'code';
+export function MethodEditor({
+  query,
+  onChange,
+  onCommit,
+  issues,
+  defaults,
+  idPrefix,
+  showBinning,
+}: PartProps & { showBinning: boolean }) {
+  const binnedOnly =
+    query.source !== 'clickhouse' && query.prometheus?.input !== 'samples' && query.editorMode !== 'code';
   const options = useMemo(() => methodOptions(binnedOnly), [binnedOnly]);
   const method = query.method || 'auto';
   const info = methodInfo(method);
@@ -165,10 +182,17 @@ export function MethodEditor({ query, onChange, onCommit, issues, defaults, idPr
           value={method}
           width={30}
           createCustomValue
-          onChange={(o) => onCommit(patchQuery(query, { method: o.value === 'auto' ? undefined : o.value, threshold: undefined }))}
+          onChange={(o) =>
+            onCommit(patchQuery(query, { method: o.value === 'auto' ? undefined : o.value, threshold: undefined }))
+          }
         />
       </EditorField>
-      <EditorField label="Threshold" description={verdictRule(method, query.threshold)} error={issuesFor(issues, 'threshold')} width={30}>
+      <EditorField
+        label="Threshold"
+        description={verdictRule(method, query.threshold)}
+        error={issuesFor(issues, 'threshold')}
+        width={30}
+      >
         <NumberInput
           id={`${idPrefix}-threshold`}
           value={query.threshold}
@@ -181,7 +205,11 @@ export function MethodEditor({ query, onChange, onCommit, issues, defaults, idPr
           onCommit={() => onCommit()}
         />
       </EditorField>
-      <EditorField label="Minimum count" description="Fewer values in a window: insufficient data" error={issuesFor(issues, 'minCount')}>
+      <EditorField
+        label="Minimum count"
+        description="Fewer values in a window: insufficient data"
+        error={issuesFor(issues, 'minCount')}
+      >
         <NumberInput
           id={`${idPrefix}-min-count`}
           value={query.minCount}
@@ -201,7 +229,11 @@ export function MethodEditor({ query, onChange, onCommit, issues, defaults, idPr
               id={`${idPrefix}-binning`}
               options={BINNING_OPTIONS}
               value={b.policy ?? 'evidently'}
-              onChange={(policy) => onCommit(setBinning({ policy: policy === 'evidently' ? undefined : policy, bins: undefined, edges: undefined }))}
+              onChange={(policy) =>
+                onCommit(
+                  setBinning({ policy: policy === 'evidently' ? undefined : policy, bins: undefined, edges: undefined })
+                )
+              }
             />
           </EditorField>
           {b.policy === 'quantiles' && (
@@ -226,7 +258,10 @@ export function MethodEditor({ query, onChange, onCommit, issues, defaults, idPr
                 addOnBlur
                 placeholder="Add an edge and press Enter"
                 onChange={(tags) => {
-                  const edges = tags.map(Number).filter(Number.isFinite).sort((x, y) => x - y);
+                  const edges = tags
+                    .map(Number)
+                    .filter(Number.isFinite)
+                    .sort((x, y) => x - y);
                   onCommit(setBinning({ edges: [...new Set(edges)] }));
                 }}
               />
@@ -256,7 +291,12 @@ export function OutputEditor({ query, onCommit, issues, idPrefix, overTime }: Pa
               id={`${idPrefix}-over-time`}
               value={Boolean(query.overTime)}
               onChange={(e) =>
-                onCommit(patchQuery(query, { overTime: e.currentTarget.checked || undefined, ...(e.currentTarget.checked ? {} : { step: undefined, window: undefined }) }))
+                onCommit(
+                  patchQuery(query, {
+                    overTime: e.currentTarget.checked || undefined,
+                    ...(e.currentTarget.checked ? {} : { step: undefined, window: undefined }),
+                  })
+                )
               }
             />
           </EditorField>

@@ -24,7 +24,12 @@ const commitOnEnter = (onCommit: () => void) => (e: KeyboardEvent<HTMLInputEleme
   }
 };
 
-export function TextInput({ value, onChange, onCommit, ...rest }: Common & { value?: string; onChange: (v: string | undefined) => void }) {
+export function TextInput({
+  value,
+  onChange,
+  onCommit,
+  ...rest
+}: Common & { value?: string; onChange: (v: string | undefined) => void }) {
   return (
     <Input
       {...rest}

@@ -116,13 +116,17 @@ export function ResourcePicker(props: SingleProps) {
   const available = useRouteAvailable(datasource, route);
   const { load, error } = useLoader(props);
   const selected = useMemo(() => (value ? { value, label: value } : null), [value]);
+  // Free text is a draft until blur or Enter, so that typing does not run
+  // the query on every key.
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
   if (available !== 'yes') {
     return (
       <TextInput
         id={id}
-        value={value}
-        onChange={onChange}
-        onCommit={onCommit}
+        value={draft}
+        onChange={setDraft}
+        onCommit={() => (draft !== value ? onChange(draft) : onCommit())}
         placeholder={placeholder}
         width={width}
         invalid={invalid}

@@ -37,6 +37,7 @@ export const METHODS: MethodInfo[] = [
   { name: 'anderson', kind: 'p-value', binned: false, description: 'Anderson-Darling k-sample test' },
   { name: 'cramer_von_mises', kind: 'p-value', binned: false, description: 'Cramér-von Mises test' },
   { name: 'mannw', kind: 'p-value', binned: false, description: 'Mann-Whitney U test (one-sided, as Evidently)' },
+  { name: 't_test', kind: 'p-value', binned: false, description: "Student's t-test" },
   { name: 'fisher_exact', kind: 'p-value', binned: false, description: "Fisher's exact test (binary data)" },
   {
     name: 'mmd',

@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { createDataFrame } from '@grafana/data';
 
-import { defaultThreshold, isKnownMethod, methodInfo, verdictRule } from './methods';
+import { defaultThreshold, isKnownMethod, methodInfo, METHODS, verdictRule } from './methods';
 import { queryDisplayText, withPreferredVisualisation } from './summary';
 
 describe('queryDisplayText', () => {
@@ -48,7 +51,8 @@ describe('methods', () => {
   it('knows the backend methods and their default thresholds', () => {
     expect(isKnownMethod('auto')).toBe(true);
     expect(isKnownMethod('psi')).toBe(true);
-    expect(isKnownMethod('t_test')).toBe(false);
+    expect(isKnownMethod('t_test')).toBe(true);
+    expect(isKnownMethod('student')).toBe(false);
     expect(defaultThreshold('ks')).toBe(0.05);
     expect(defaultThreshold('wasserstein')).toBe(0.1);
     expect(methodInfo('mmd')?.multivariate).toBe(true);
@@ -59,4 +63,21 @@ describe('methods', () => {
     expect(verdictRule('psi', 0.25)).toBe('Drifted when the score is 0.25 or more.');
     expect(verdictRule('auto', undefined)).toMatch(/^Auto picks/);
   });
+});
+
+test('the method list is the backend registry', () => {
+  const dir = join(__dirname, '..', '..', '..', 'pkg', 'drift');
+  const names = new Set<string>();
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'))) {
+    const src = readFileSync(join(dir, f), 'utf8');
+    for (const m of src.matchAll(/register\("(\w+)"/g)) {
+      names.add(m[1]);
+    }
+    // The binned distances are registered in a loop over a map literal, and mmd in the multivariate table.
+    for (const m of src.matchAll(/^\s+"(\w+)":\s+(?:[a-zA-Z]+,|\{methodInfo)/gm)) {
+      names.add(m[1]);
+    }
+  }
+  const ours = METHODS.map((m) => m.name).sort();
+  expect(ours).toEqual([...names].sort());
 });

@@ -30,7 +30,9 @@ interface HarnessEvent {
 }
 
 async function events(page: Page, type: string): Promise<HarnessEvent[]> {
-  const all = (await page.evaluate(() => (window as unknown as { __harness: { events: unknown[] } }).__harness.events)) as HarnessEvent[];
+  const all = (await page.evaluate(
+    () => (window as unknown as { __harness: { events: unknown[] } }).__harness.events
+  )) as HarnessEvent[];
   return all.filter((e) => e.type === type);
 }
 
@@ -98,7 +100,11 @@ describe('config editor', () => {
     await hasCount(user, 0);
     await hasCount(password, 0);
     await token.fill('abc');
-    const withToken = await eventWhere(page, 'options-change', (o) => (o.secureJsonData as Record<string, string>)?.prometheusBearerToken === 'abc');
+    const withToken = await eventWhere(
+      page,
+      'options-change',
+      (o) => (o.secureJsonData as Record<string, string>)?.prometheusBearerToken === 'abc'
+    );
     expect((withToken.jsonData as { prometheus: { auth: string } }).prometheus.auth).toBe('bearer');
     await page.screenshot({ path: join(DOC_SCREENSHOTS, 'datasource-config-bearer-dark.png'), fullPage: true });
 
@@ -121,12 +127,20 @@ describe('config editor', () => {
     await expect(password.isDisabled()).resolves.toBe(true);
     // The Reset button next to the password field.
     await password.locator('xpath=ancestor::*[.//button][1]').getByRole('button', { name: 'Reset' }).click();
-    const reset = await eventWhere(page, 'options-change', (o) => (o.secureJsonFields as Record<string, boolean>)?.prometheusBasicAuthPassword === false);
+    const reset = await eventWhere(
+      page,
+      'options-change',
+      (o) => (o.secureJsonFields as Record<string, boolean>)?.prometheusBasicAuthPassword === false
+    );
     expect((reset.secureJsonData as Record<string, string>).prometheusBasicAuthPassword).toBe('');
     await expect(password.inputValue()).resolves.toBe('');
     await expect(password.isDisabled()).resolves.toBe(false);
     await password.fill('new-password');
-    await eventWhere(page, 'options-change', (o) => (o.secureJsonData as Record<string, string>)?.prometheusBasicAuthPassword === 'new-password');
+    await eventWhere(
+      page,
+      'options-change',
+      (o) => (o.secureJsonData as Record<string, string>)?.prometheusBasicAuthPassword === 'new-password'
+    );
     // The other saved secret is untouched and still not shown.
     await expect(page.getByLabel('Header 1 value').inputValue()).resolves.toBe('configured');
     const last = (await events(page, 'options-change')).pop()!.payload;
@@ -145,9 +159,20 @@ describe('config editor', () => {
     await page.getByLabel('HTTP', { exact: true }).click();
     await expect(page.locator('#mlwatch-clickhouse-port').getAttribute('placeholder')).resolves.toBe('8123');
     await page.getByLabel('SigNoz', { exact: true }).click();
-    await expect(page.locator('#mlwatch-defaults-trace-table').getAttribute('placeholder')).resolves.toBe('distributed_signoz_index_v3');
-    const saved = await eventWhere(page, 'options-change', (o) => (o.jsonData as { defaults?: { traceSchema?: string } }).defaults?.traceSchema === 'signoz');
-    expect((saved.jsonData as { clickhouse: unknown }).clickhouse).toEqual({ host: 'clickhouse', protocol: 'http', username: 'mlwatch', database: 'otel' });
+    await expect(page.locator('#mlwatch-defaults-trace-table').getAttribute('placeholder')).resolves.toBe(
+      'distributed_signoz_index_v3'
+    );
+    const saved = await eventWhere(
+      page,
+      'options-change',
+      (o) => (o.jsonData as { defaults?: { traceSchema?: string } }).defaults?.traceSchema === 'signoz'
+    );
+    expect((saved.jsonData as { clickhouse: unknown }).clickhouse).toEqual({
+      host: 'clickhouse',
+      protocol: 'http',
+      username: 'mlwatch',
+      database: 'otel',
+    });
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -189,7 +214,12 @@ describe('query editor', () => {
     await hasCount(page.getByText('Use a share between 0 and 1, such as 0.75.'), 0);
     await threshold.press('Enter');
     const run = await eventWhere(page, 'run-query', () => true);
-    expect(run.gpu).toEqual({ groupLabel: 'namespace', namespace: 'training', metrics: ['DCGM_FI_PROF_SM_ACTIVE'], stragglerThreshold: 0.6 });
+    expect(run.gpu).toEqual({
+      groupLabel: 'namespace',
+      namespace: 'training',
+      metrics: ['DCGM_FI_PROF_SM_ACTIVE'],
+      stragglerThreshold: 0.6,
+    });
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -214,7 +244,11 @@ describe('query editor', () => {
     expect(await events(page, 'run-query')).toHaveLength(runsBefore);
     await id.fill('4bf92f3577b34da6a3ce929d0e0e4736');
     await id.press('Enter');
-    await eventWhere(page, 'run-query', (p) => (p.traces as { traceId?: string })?.traceId === '4bf92f3577b34da6a3ce929d0e0e4736');
+    await eventWhere(
+      page,
+      'run-query',
+      (p) => (p.traces as { traceId?: string })?.traceId === '4bf92f3577b34da6a3ce929d0e0e4736'
+    );
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -233,7 +267,10 @@ describe('query editor', () => {
 
   test('clickhouse: pickers without their backend route fall back to text, baseline preview', async () => {
     const { page, consoleErrors } = await openQuery('datasource-query-clickhouse.json');
-    await hasText(page.getByTestId('mlwatch-reference-preview'), 'Compare the last 1 hour with all rows of the baseline table ml.training_set.');
+    await hasText(
+      page.getByTestId('mlwatch-reference-preview'),
+      'Compare the last 1 hour with all rows of the baseline table ml.training_set.'
+    );
     const table = page.locator('#mlwatch-A-table');
     await expect(table.evaluate((el) => el.tagName)).resolves.toBe('INPUT');
     await expect(table.inputValue()).resolves.toBe('predictions');
@@ -245,7 +282,13 @@ describe('query editor', () => {
   test('stores a query saved in an older shape in the current one', async () => {
     const { page, consoleErrors } = await openQuery('datasource-query-legacy.json');
     const q = await eventWhere(page, 'query-change', () => true);
-    expect(q).toEqual({ refId: 'A', queryType: 'drift', source: 'prometheus', prometheus: { metric: 'ml_feature_value' }, reference: { offset: '1d' } });
+    expect(q).toEqual({
+      refId: 'A',
+      queryType: 'drift',
+      source: 'prometheus',
+      prometheus: { metric: 'ml_feature_value' },
+      reference: { offset: '1d' },
+    });
     await hasText(page.getByTestId('mlwatch-reference-preview'), 'the same hour 1 day earlier');
     expect(consoleErrors).toEqual([]);
     await page.close();
@@ -253,7 +296,12 @@ describe('query editor', () => {
 });
 
 test('variable query editor lists values from the backend', async () => {
-  const { page, consoleErrors } = await render(h, { plugin: DS, view: 'variable', options: 'datasource-variable.json' }, 900, 400);
+  const { page, consoleErrors } = await render(
+    h,
+    { plugin: DS, view: 'variable', options: 'datasource-variable.json' },
+    900,
+    400
+  );
   await page.getByTestId('harness-run-variable').click();
   await hasText(page.getByTestId('harness-variable-values'), 'age\namount\nincome');
   await page.screenshot({ path: join(DOC_SCREENSHOTS, 'variable-editor-dark.png') });

@@ -81,9 +81,31 @@ const shared: Record<string, unknown> = {
 function initOptionRegistries() {
   const noEditor = () => null;
   const editorIds = [
-    'text', 'number', 'slider', 'boolean', 'radio', 'select', 'multi-select', 'color', 'unit', 'links', 'mappings',
-    'thresholds', 'fieldColor', 'interval', 'timezone', 'strings', 'stats-picker', 'field-name', 'dashboard-uid',
-    'data-links', 'color-scheme', 'text-area', 'datasource', 'actions', 'frame-picker',
+    'text',
+    'number',
+    'slider',
+    'boolean',
+    'radio',
+    'select',
+    'multi-select',
+    'color',
+    'unit',
+    'links',
+    'mappings',
+    'thresholds',
+    'fieldColor',
+    'interval',
+    'timezone',
+    'strings',
+    'stats-picker',
+    'field-name',
+    'dashboard-uid',
+    'data-links',
+    'color-scheme',
+    'text-area',
+    'datasource',
+    'actions',
+    'frame-picker',
   ];
   grafanaData.standardEditorsRegistry.setInit(() => editorIds.map((id) => ({ id, name: id, editor: noEditor })));
   const identity = (v: unknown) => v;
@@ -160,7 +182,9 @@ function fail(message: string) {
 }
 
 window.addEventListener('error', (e) => fail(`uncaught: ${e.message}`));
-window.addEventListener('unhandledrejection', (e) => fail(`unhandled rejection: ${String(e.reason?.message ?? e.reason)}`));
+window.addEventListener('unhandledrejection', (e) =>
+  fail(`unhandled rejection: ${String(e.reason?.message ?? e.reason)}`)
+);
 
 async function fetchJSON<T>(url: string): Promise<T> {
   const resp = await fetch(url);
@@ -208,7 +232,9 @@ function checkExport(entry: PluginEntry, exports: Record<string, unknown>) {
     throw new Error(`${entry.id}: unknown plugin type ${entry.type}`);
   }
   if (!(plugin instanceof want)) {
-    throw new Error(`${entry.id}: module.js must export "plugin" as a ${want.name}, got ${Object.prototype.toString.call(plugin)}`);
+    throw new Error(
+      `${entry.id}: module.js must export "plugin" as a ${want.name}, got ${Object.prototype.toString.call(plugin)}`
+    );
   }
   return plugin;
 }
@@ -246,7 +272,10 @@ function installBackend(fixture: BackendFixture = {}) {
     }
     return rxjs.of({ data: body, status: 200, ok: true });
   };
-  grafanaRuntime.setBackendSrv({ fetch: fetchFn, get: (url: string) => rxjs.lastValueFrom(fetchFn({ url })).then((r) => r.data) } as never);
+  grafanaRuntime.setBackendSrv({
+    fetch: fetchFn,
+    get: (url: string) => rxjs.lastValueFrom(fetchFn({ url })).then((r) => r.data),
+  } as never);
   grafanaRuntime.setDataSourceSrv({
     getList: (filter?: { pluginId?: string }) => list.filter((d) => !filter?.pluginId || d.type === filter.pluginId),
     getInstanceSettings: (uid: string) => list.find((d) => d.uid === uid),
@@ -317,7 +346,12 @@ function installTemplateSrv(variables: HarnessVariable[] = []) {
     raw: (v) => (Array.isArray(v) ? v.join(',') : v),
     csv: (v) => (Array.isArray(v) ? v.join(',') : v),
     pipe: (v) => (Array.isArray(v) ? v.join('|') : v),
-    regex: (v) => (Array.isArray(v) ? (v.length > 1 ? `(${v.map(regexEscape).join('|')})` : regexEscape(v[0] ?? '')) : regexEscape(v)),
+    regex: (v) =>
+      Array.isArray(v)
+        ? v.length > 1
+          ? `(${v.map(regexEscape).join('|')})`
+          : regexEscape(v[0] ?? '')
+        : regexEscape(v),
     singlequote: (v) => (Array.isArray(v) ? v : [v]).map((x) => `'${x.replace(/'/g, "\\'")}'`).join(','),
     doublequote: (v) => (Array.isArray(v) ? v : [v]).map((x) => `"${x.replace(/"/g, '\\"')}"`).join(','),
     json: (v) => JSON.stringify(v),
@@ -336,7 +370,11 @@ function installTemplateSrv(variables: HarnessVariable[] = []) {
       })),
     containsTemplate: (target?: string) => Boolean(target && new RegExp(re.source).test(target)),
     updateTimeRange: () => {},
-    replace: (target?: string, scopedVars?: Record<string, { value: unknown }>, format?: string | ((v: unknown, variable: unknown) => string)) => {
+    replace: (
+      target?: string,
+      scopedVars?: Record<string, { value: unknown }>,
+      format?: string | ((v: unknown, variable: unknown) => string)
+    ) => {
       if (!target) {
         return target ?? '';
       }
@@ -349,7 +387,8 @@ function installTemplateSrv(variables: HarnessVariable[] = []) {
         if (scoped) {
           value = scoped.value as string | string[];
         } else if (variable) {
-          const isAll = variable.current === '$__all' || (Array.isArray(variable.current) && variable.current.includes('$__all'));
+          const isAll =
+            variable.current === '$__all' || (Array.isArray(variable.current) && variable.current.includes('$__all'));
           if (isAll && variable.allValue) {
             return variable.allValue;
           }
@@ -373,7 +412,13 @@ function installTemplateSrv(variables: HarnessVariable[] = []) {
  * ({ status, data, statusText, config }).
  */
 function installProxyBackend() {
-  type Req = { url: string; method?: string; params?: Record<string, unknown>; data?: unknown; headers?: Record<string, string> };
+  type Req = {
+    url: string;
+    method?: string;
+    params?: Record<string, unknown>;
+    data?: unknown;
+    headers?: Record<string, string>;
+  };
   const fetchFn = (req: Req) =>
     new rxjs.Observable<{ data: unknown; status: number; ok: boolean; statusText: string; config: Req }>((sub) => {
       const url = new URL(req.url, window.location.origin);
@@ -398,7 +443,10 @@ function installProxyBackend() {
           } catch {
             // Not JSON: keep the text, as Grafana does.
           }
-          dsEvents.push({ type: 'backend-request', payload: { method, url: url.pathname + url.search, status: resp.status } });
+          dsEvents.push({
+            type: 'backend-request',
+            payload: { method, url: url.pathname + url.search, status: resp.status },
+          });
           const r = { data, status: resp.status, ok: resp.ok, statusText: resp.statusText, config: req };
           if (resp.ok) {
             sub.next(r);
@@ -450,14 +498,25 @@ async function datasourceSettings(entry: PluginEntry, uid: string, proxy: boolea
 function instanceSettingsOf(entry: PluginEntry, settings: Record<string, unknown>) {
   return {
     ...settings,
-    meta: { id: entry.id, type: PluginType.datasource, name: String(settings.name), info: { logos: {} }, module: entry.module, baseUrl: '' },
+    meta: {
+      id: entry.id,
+      type: PluginType.datasource,
+      name: String(settings.name),
+      info: { logos: {} },
+      module: entry.module,
+      baseUrl: '',
+    },
   };
 }
 
 /** The time range editors get: the fixture's, else the last hour ending now. */
 function editorTimeRange(given: { from: number | string; to: number | string } | undefined): TimeRange {
   if (given && typeof given.from === 'number' && typeof given.to === 'number') {
-    return { from: dateTime(given.from), to: dateTime(given.to), raw: { from: dateTime(given.from), to: dateTime(given.to) } };
+    return {
+      from: dateTime(given.from),
+      to: dateTime(given.to),
+      raw: { from: dateTime(given.from), to: dateTime(given.to) },
+    };
   }
   const to = dateTime();
   const from = dateTime(to).subtract(1, 'hour');
@@ -544,7 +603,13 @@ async function renderDatasource(
           }}
           onRunQuery={() => {
             // Grafana runs the query after the change has been stored.
-            setTimeout(() => runQuery().catch((e: Error) => dsEvents.push({ type: 'query-result', payload: { query: latest, frames: [], errors: [e.message] } })), 0);
+            setTimeout(
+              () =>
+                runQuery().catch((e: Error) =>
+                  dsEvents.push({ type: 'query-result', payload: { query: latest, frames: [], errors: [e.message] } })
+                ),
+              0
+            );
           }}
         />
       );
@@ -564,7 +629,17 @@ async function renderDatasource(
       const [error, setError] = React.useState<string>();
       const run = async () => {
         const resp = await rxjs.lastValueFrom(
-          support!.query({ targets: [query], range, scopedVars: {}, requestId: 'variable', interval: '1m', intervalMs: 60000, timezone: 'utc', app: 'dashboard', startTime: Date.now() } as never)
+          support!.query({
+            targets: [query],
+            range,
+            scopedVars: {},
+            requestId: 'variable',
+            interval: '1m',
+            intervalMs: 60000,
+            timezone: 'utc',
+            app: 'dashboard',
+            startTime: Date.now(),
+          } as never)
         );
         const frame = resp.data?.[0] as DataFrame | undefined;
         const texts = frame ? (frame.fields.find((f) => f.name === 'text')?.values ?? []).map(String) : [];
@@ -598,7 +673,8 @@ async function renderDatasource(
     if (!ConfigEditor) {
       throw new Error(`${entry.id}: no config editor`);
     }
-    const Editor: React.ComponentType<{ options: unknown; onOptionsChange: (o: unknown) => void }> = ConfigEditor as never;
+    const Editor: React.ComponentType<{ options: unknown; onOptionsChange: (o: unknown) => void }> =
+      ConfigEditor as never;
     function Stateful() {
       const [opts, setOpts] = React.useState<Record<string, unknown>>(settings);
       const [health, setHealth] = React.useState<{ status: string; message: string }>();
@@ -608,14 +684,23 @@ async function renderDatasource(
         setTesting(true);
         try {
           const saved = await rxjs.lastValueFrom(
-            grafanaRuntime.getBackendSrv().fetch<{ datasource: Record<string, unknown> }>({ url: `/api/datasources/uid/${uid}`, method: 'PUT', data: opts })
+            grafanaRuntime
+              .getBackendSrv()
+              .fetch<{ datasource: Record<string, unknown> }>({
+                url: `/api/datasources/uid/${uid}`,
+                method: 'PUT',
+                data: opts,
+              })
           );
           const next = { ...opts, ...saved.data.datasource, secureJsonData: {} };
           dsEvents.push({ type: 'save', payload: next });
           setOpts(next);
           const result = await makeDs(next)
             .testDatasource()
-            .catch((e: { status?: string; message?: string }) => ({ status: 'error', message: e?.message ?? String(e) }));
+            .catch((e: { status?: string; message?: string }) => ({
+              status: 'error',
+              message: e?.message ?? String(e),
+            }));
           dsEvents.push({ type: 'health', payload: result });
           setHealth(result);
         } catch (e) {
@@ -657,7 +742,6 @@ async function renderDatasource(
     root.render(wrap(<Stateful />));
   }
 }
-
 
 function afterPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())));
@@ -780,7 +864,16 @@ async function main() {
     if (!Root) {
       throw new Error(`${entry.id}: the app has no root page`);
     }
-    const meta = { id: entry.id, name: entry.id, type: PluginType.app, enabled: true, jsonData: {}, info: {}, module: entry.module, baseUrl: '' };
+    const meta = {
+      id: entry.id,
+      name: entry.id,
+      type: PluginType.app,
+      enabled: true,
+      jsonData: {},
+      info: {},
+      module: entry.module,
+      baseUrl: '',
+    };
     root.render(
       wrap(
         <MemoryRouter initialEntries={[params.get('path') ?? '/']}>

@@ -87,9 +87,9 @@ describe('migrateQuery', () => {
   });
 
   it('guesses the type of a hand-written query without one', () => {
-    expect(migrateQuery({ refId: 'A', traces: { traceId: 'x' } }).queryType).toBe('traces');
-    expect(migrateQuery({ refId: 'A', gpu: {} }).queryType).toBe('gpu');
-    expect(migrateQuery({ refId: 'A', prometheus: { metric: 'm' } }).queryType).toBe('drift');
+    expect(migrateQuery<MlQuery>({ refId: 'A', traces: { traceId: 'x' } }).queryType).toBe('traces');
+    expect(migrateQuery<MlQuery>({ refId: 'A', gpu: {} }).queryType).toBe('gpu');
+    expect(migrateQuery<MlQuery>({ refId: 'A', prometheus: { metric: 'm' } }).queryType).toBe('drift');
     expect(migrateQuery({ refId: 'A' })).toEqual({ refId: 'A' });
   });
 

@@ -119,7 +119,12 @@ export function ResourcePicker(props: SingleProps) {
   // Free text is a draft until blur or Enter, so that typing does not run
   // the query on every key.
   const [draft, setDraft] = useState(value);
-  useEffect(() => setDraft(value), [value]);
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    // The query changed from outside (a migration, another editor): show it.
+    setShown(value);
+    setDraft(value);
+  }
   if (available !== 'yes') {
     return (
       <TextInput

@@ -16,6 +16,7 @@ function setup(initial: MlVariableQuery | string) {
       <VariableQueryEditor
         query={query as MlVariableQuery}
         datasource={undefined as never}
+        onRunQuery={() => {}}
         onChange={(q: MlVariableQuery) => {
           latest = q;
           setQuery(q);

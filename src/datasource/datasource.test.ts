@@ -1,10 +1,71 @@
-import { interpolateStrings } from './datasource';
+import { setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
+import type { DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 
-describe('interpolateStrings', () => {
-  it('replaces every string but the query identity', () => {
-    const q = { refId: '$A', queryType: '$t', expr: 'rate($metric[5m])', nested: { list: ['$a', 1, true, null] } };
-    const out = interpolateStrings(q, (s) => s.replace(/\$(\w+)/g, 'X_$1'));
-    expect(out).toEqual({ refId: '$A', queryType: '$t', expr: 'rate(X_metric[5m])', nested: { list: ['X_a', 1, true, null] } });
-    expect(q.expr).toBe('rate($metric[5m])');
+import { MlDataSource } from './datasource';
+import type { MlDataSourceOptions, MlQuery } from './types';
+
+type Format = (v: string | string[]) => string;
+
+/** Grafana's replace for a multi-value $model with two values selected. */
+beforeAll(() => {
+  const values: Record<string, string | string[]> = { model: ['fraud', 'churn'], offset: '1d' };
+  setTemplateSrv({
+    replace: (text: string, _scoped?: ScopedVars, format?: Format) =>
+      text.replace(/\$(\w+)/g, (m, name: string) => {
+        const v = values[name];
+        if (v === undefined) {
+          return m;
+        }
+        return format ? format(v) : Array.isArray(v) ? v.join(',') : v;
+      }),
+    getVariables: () => [],
+    containsTemplate: () => true,
+    updateTimeRange: () => {},
+  } as unknown as TemplateSrv);
+});
+
+const ds = new MlDataSource({
+  id: 1,
+  uid: 'ds',
+  type: 'mlwatch-ml-datasource',
+  name: 'mlwatch',
+  access: 'proxy',
+  readOnly: false,
+  jsonData: { defaults: { metrics: { featureValue: 'my_features' }, minCount: 20 } },
+  meta: {} as never,
+} as unknown as DataSourceInstanceSettings<MlDataSourceOptions>);
+
+describe('MlDataSource', () => {
+  it('migrates, fills datasource defaults and interpolates with escaping before a query is sent', () => {
+    const legacy = {
+      refId: 'A',
+      queryType: 'Drift',
+      matchers: 'model=~"$model"',
+      offset: '$offset',
+    } as unknown as MlQuery;
+    expect(ds.applyTemplateVariables(legacy, {})).toEqual({
+      refId: 'A',
+      queryType: 'drift',
+      source: 'prometheus',
+      method: 'auto',
+      minCount: 20,
+      prometheus: {
+        input: 'histogram',
+        metric: 'my_features',
+        featureLabel: 'feature',
+        matchers: 'model=~"fraud|churn"',
+      },
+      reference: { mode: 'offset', offset: '1d' },
+    });
+  });
+
+  it('skips hidden queries and queries without a type', () => {
+    expect(ds.filterQuery({ refId: 'A', queryType: 'gpu' })).toBe(true);
+    expect(ds.filterQuery({ refId: 'A', queryType: 'gpu', hide: true })).toBe(false);
+    expect(ds.filterQuery({ refId: 'A' })).toBe(false);
+  });
+
+  it('describes queries for Explore history', () => {
+    expect(ds.getQueryDisplayText({ refId: 'A', queryType: 'gpu' })).toBe('GPUs by namespace');
   });
 });

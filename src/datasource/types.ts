@@ -11,13 +11,157 @@ export const QUERY_TYPES: Array<{ value: MlQueryType; label: string; description
   { value: 'traces', label: 'Traces', description: 'Search traces or open one trace' },
 ];
 
+export type SourceName = 'prometheus' | 'clickhouse';
+export type PromInputKind = 'histogram' | 'native' | 'samples';
+export type ReferenceMode = 'offset' | 'absolute' | 'baseline';
+export type OutputFormat = '' | 'table' | 'timeseries' | 'numeric';
+export type DistributionMode = 'histogram' | 'classes';
+export type ClickHouseLayout = 'wide' | 'long';
+export type BinningPolicy = 'evidently' | 'quantiles' | 'fixed';
+export type FilterOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'like';
+export type TraceSchema = 'otel' | 'signoz';
+export type EditorMode = 'builder' | 'code';
+
+/*
+ * The query JSON. Field names and types mirror pkg/models/query.go exactly:
+ * that file is the contract. Durations are Prometheus-style strings ("7d");
+ * reference.from/to are RFC 3339 strings and must be left out (not "") when
+ * unset, since Go parses them as time.Time.
+ */
+
+export interface PromInput {
+  input?: PromInputKind;
+  metric?: string;
+  expr?: string;
+  featureLabel?: string;
+  matchers?: string;
+  features?: string[];
+}
+
+export interface ClickHouseFilter {
+  column: string;
+  op: FilterOp;
+  value: string | number | string[] | null;
+}
+
+export interface ClickHouseInput {
+  database?: string;
+  table?: string;
+  timeColumn?: string;
+  layout?: ClickHouseLayout;
+  columns?: string[];
+  featureColumn?: string;
+  valueColumn?: string;
+  sql?: string;
+  filters?: ClickHouseFilter[];
+}
+
+export interface ReferenceInput {
+  mode?: ReferenceMode;
+  offset?: string;
+  from?: string;
+  to?: string;
+  database?: string;
+  table?: string;
+}
+
+export interface BinningInput {
+  policy?: BinningPolicy;
+  bins?: number;
+  edges?: number[];
+}
+
+export interface GpuInput {
+  groupLabel?: string;
+  stragglerThreshold?: number;
+  minGroupMedian?: number;
+  metrics?: string[];
+  namespace?: string;
+  pod?: string;
+  host?: string;
+}
+
+export interface TraceAttribute {
+  key: string;
+  op?: '=' | '!=' | 'exists';
+  value?: string;
+}
+
+export interface TracesInput {
+  schema?: TraceSchema;
+  database?: string;
+  table?: string;
+  traceId?: string;
+  service?: string;
+  spanName?: string;
+  minDurationMs?: number;
+  status?: '' | 'error' | 'ok';
+  attributes?: TraceAttribute[];
+  limit?: number;
+}
+
 export interface MlQuery extends DataQuery {
   queryType?: MlQueryType;
+  source?: SourceName;
+  prometheus?: PromInput;
+  clickhouse?: ClickHouseInput;
+  reference?: ReferenceInput;
+  method?: string;
+  threshold?: number;
+  binning?: BinningInput;
+  minCount?: number;
+  overTime?: boolean;
+  step?: string;
+  window?: string;
+  format?: OutputFormat;
+  mode?: DistributionMode;
+  classLabel?: string;
+  bins?: number;
+  gpu?: GpuInput;
+  traces?: TracesInput;
+  /**
+   * Editor state only (the backend ignores it): whether the data input is
+   * written as code (PromQL expression or SQL) or built from pickers.
+   */
+  editorMode?: EditorMode;
 }
 
 export const DEFAULT_QUERY: Partial<MlQuery> = {
   queryType: 'drift',
+  source: 'prometheus',
 };
+
+/** Metric names of ARCHITECTURE.md §5, changeable per datasource. */
+export interface MetricNames {
+  requests?: string;
+  requestDuration?: string;
+  stageDuration?: string;
+  predictions?: string;
+  confidence?: string;
+  featureValue?: string;
+  labeledPredictions?: string;
+  tokenUsage?: string;
+  operationDuration?: string;
+}
+
+/**
+ * jsonData.defaults: filled into a query's empty fields when a dashboard or
+ * Explore runs it (MlDataSource.applyTemplateVariables), so changing a name
+ * here changes every query that did not set its own. The backend does not
+ * read them: alert rules, which reach the backend directly, use the
+ * built-in values unless the query sets its own.
+ */
+export interface QueryDefaults {
+  metrics?: MetricNames;
+  gpuGroupLabel?: string;
+  stragglerThreshold?: number;
+  minCount?: number;
+  traceSchema?: TraceSchema;
+  traceDatabase?: string;
+  traceTable?: string;
+  /** Rows of a trace search. */
+  traceLimit?: number;
+}
 
 export type PrometheusAuth = 'none' | 'basic' | 'bearer';
 export type ClickHouseProtocol = 'native' | 'http';
@@ -51,6 +195,7 @@ export interface ClickHouseOptions extends TlsOptions {
 export interface MlDataSourceOptions extends DataSourceJsonData {
   prometheus?: PrometheusOptions;
   clickhouse?: ClickHouseOptions;
+  defaults?: QueryDefaults;
 }
 
 /** secureJsonData keys; flat because Grafana reports set secrets per key. */
@@ -68,3 +213,20 @@ export interface MlSecureJsonData {
 }
 
 export type SecureKey = keyof MlSecureJsonData;
+
+/** The variable query editor's model (template variables). */
+export type VariableKind =
+  'features' | 'models' | 'hosts' | 'namespaces' | 'pods' | 'services' | 'metrics' | 'labelValues';
+
+export interface MlVariableQuery extends DataQuery {
+  kind?: VariableKind;
+  /** Histogram (features), counter (models) or any metric (label values). */
+  metric?: string;
+  /** The label whose values are listed (label values, hosts). */
+  label?: string;
+  featureLabel?: string;
+  /** Extra label matchers without braces, e.g. model="$model". */
+  matchers?: string;
+  /** Substring filter applied by the backend. */
+  search?: string;
+}

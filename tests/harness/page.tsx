@@ -4,9 +4,18 @@
  * shared packages — and renders them with real @grafana/ui and @grafana/data.
  *
  * URL: /?plugin=<id>&frames=<file>&options=<file>&width=W&height=H&theme=dark|light
- *      [&view=panel|config|query|app]
+ *      [&view=panel|config|query|variable|app][&backend=proxy][&uid=<datasource uid>]
  * When rendering has finished, <body> gets data-rendered-ms (from data ready to
  * painted) or data-error with the message.
+ *
+ * Datasource views (config, query, variable) get an instance of the plugin's
+ * datasource class, a template service with the fixture's `variables`, and
+ * record what the editor tells Grafana in window.__harness.events
+ * ('options-change', 'query-change', 'run-query', 'query-result',
+ * 'backend-request', 'health', 'variable-values'). With backend=proxy the
+ * backend services are real HTTP to the server's /api/* (which
+ * `server.mjs --backend URL` proxies, e.g. to tests/bridge): resource calls,
+ * /api/ds/query and the health check reach the real plugin.
  */
 import * as emotionCss from '@emotion/css';
 import * as emotionReact from '@emotion/react';
@@ -72,9 +81,31 @@ const shared: Record<string, unknown> = {
 function initOptionRegistries() {
   const noEditor = () => null;
   const editorIds = [
-    'text', 'number', 'slider', 'boolean', 'radio', 'select', 'multi-select', 'color', 'unit', 'links', 'mappings',
-    'thresholds', 'fieldColor', 'interval', 'timezone', 'strings', 'stats-picker', 'field-name', 'dashboard-uid',
-    'data-links', 'color-scheme', 'text-area', 'datasource', 'actions', 'frame-picker',
+    'text',
+    'number',
+    'slider',
+    'boolean',
+    'radio',
+    'select',
+    'multi-select',
+    'color',
+    'unit',
+    'links',
+    'mappings',
+    'thresholds',
+    'fieldColor',
+    'interval',
+    'timezone',
+    'strings',
+    'stats-picker',
+    'field-name',
+    'dashboard-uid',
+    'data-links',
+    'color-scheme',
+    'text-area',
+    'datasource',
+    'actions',
+    'frame-picker',
   ];
   grafanaData.standardEditorsRegistry.setInit(() => editorIds.map((id) => ({ id, name: id, editor: noEditor })));
   const identity = (v: unknown) => v;
@@ -151,7 +182,9 @@ function fail(message: string) {
 }
 
 window.addEventListener('error', (e) => fail(`uncaught: ${e.message}`));
-window.addEventListener('unhandledrejection', (e) => fail(`unhandled rejection: ${String(e.reason?.message ?? e.reason)}`));
+window.addEventListener('unhandledrejection', (e) =>
+  fail(`unhandled rejection: ${String(e.reason?.message ?? e.reason)}`)
+);
 
 async function fetchJSON<T>(url: string): Promise<T> {
   const resp = await fetch(url);
@@ -199,7 +232,9 @@ function checkExport(entry: PluginEntry, exports: Record<string, unknown>) {
     throw new Error(`${entry.id}: unknown plugin type ${entry.type}`);
   }
   if (!(plugin instanceof want)) {
-    throw new Error(`${entry.id}: module.js must export "plugin" as a ${want.name}, got ${Object.prototype.toString.call(plugin)}`);
+    throw new Error(
+      `${entry.id}: module.js must export "plugin" as a ${want.name}, got ${Object.prototype.toString.call(plugin)}`
+    );
   }
   return plugin;
 }
@@ -237,7 +272,10 @@ function installBackend(fixture: BackendFixture = {}) {
     }
     return rxjs.of({ data: body, status: 200, ok: true });
   };
-  grafanaRuntime.setBackendSrv({ fetch: fetchFn, get: (url: string) => rxjs.lastValueFrom(fetchFn({ url })).then((r) => r.data) } as never);
+  grafanaRuntime.setBackendSrv({
+    fetch: fetchFn,
+    get: (url: string) => rxjs.lastValueFrom(fetchFn({ url })).then((r) => r.data),
+  } as never);
   grafanaRuntime.setDataSourceSrv({
     getList: (filter?: { pluginId?: string }) => list.filter((d) => !filter?.pluginId || d.type === filter.pluginId),
     getInstanceSettings: (uid: string) => list.find((d) => d.uid === uid),
@@ -275,6 +313,434 @@ function fixtureTimeRange(given: { from: number; to: number } | undefined, frame
   const end = to !== undefined ? dateTime(to) : dateTime();
   const start = from !== undefined ? dateTime(from) : dateTime(end).subtract(1, 'hour');
   return { from: start, to: end, raw: { from: start, to: end } };
+}
+
+/** What a datasource editor told Grafana, for tests to read. */
+const dsEvents: Array<{ type: string; payload: unknown }> = [];
+
+interface HarnessVariable {
+  name: string;
+  /** One value, or several for a multi-value variable; "$__all" selects All. */
+  current: string | string[];
+  options?: string[];
+  multi?: boolean;
+  includeAll?: boolean;
+  allValue?: string;
+}
+
+/** Escapes a value for a regular expression, as Grafana's "regex" format does. */
+function regexEscape(s: string) {
+  return s.replace(/[\\^$*+?.()|[\]{}\/]/g, '\\$&');
+}
+
+/**
+ * A template service with Grafana's replace() semantics for what editors and
+ * datasources use: $var, ${var}, ${var:format}, [[var]], scoped variables,
+ * format functions and names (raw, csv, pipe, regex, singlequote,
+ * doublequote, json; glob by default), "All", and custom all values (never
+ * formatted, as in Grafana).
+ */
+function installTemplateSrv(variables: HarnessVariable[] = []) {
+  const re = /\$(\w+)|\[\[(\w+?)(?::(\w+))?\]\]|\$\{(\w+)(?:\.([^:^}]+))?(?::([^}]+))?\}/g;
+  const named: Record<string, (v: string | string[]) => string> = {
+    raw: (v) => (Array.isArray(v) ? v.join(',') : v),
+    csv: (v) => (Array.isArray(v) ? v.join(',') : v),
+    pipe: (v) => (Array.isArray(v) ? v.join('|') : v),
+    regex: (v) =>
+      Array.isArray(v)
+        ? v.length > 1
+          ? `(${v.map(regexEscape).join('|')})`
+          : regexEscape(v[0] ?? '')
+        : regexEscape(v),
+    singlequote: (v) => (Array.isArray(v) ? v : [v]).map((x) => `'${x.replace(/'/g, "\\'")}'`).join(','),
+    doublequote: (v) => (Array.isArray(v) ? v : [v]).map((x) => `"${x.replace(/"/g, '\\"')}"`).join(','),
+    json: (v) => JSON.stringify(v),
+    glob: (v) => (Array.isArray(v) ? (v.length > 1 ? `{${v.join(',')}}` : (v[0] ?? '')) : v),
+  };
+  const srv = {
+    getVariables: () =>
+      variables.map((v) => ({
+        name: v.name,
+        label: v.name,
+        type: 'custom',
+        multi: Boolean(v.multi),
+        includeAll: Boolean(v.includeAll),
+        current: { value: v.current, text: v.current },
+        options: (v.options ?? []).map((o) => ({ value: o, text: o, selected: false })),
+      })),
+    containsTemplate: (target?: string) => Boolean(target && new RegExp(re.source).test(target)),
+    updateTimeRange: () => {},
+    replace: (
+      target?: string,
+      scopedVars?: Record<string, { value: unknown }>,
+      format?: string | ((v: unknown, variable: unknown) => string)
+    ) => {
+      if (!target) {
+        return target ?? '';
+      }
+      return target.replace(re, (match, v1, v2, f2, v3, _path, f3) => {
+        const name = v1 || v2 || v3;
+        const fmt = f2 || f3 || format;
+        const scoped = scopedVars?.[name];
+        const variable = variables.find((v) => v.name === name);
+        let value: string | string[];
+        if (scoped) {
+          value = scoped.value as string | string[];
+        } else if (variable) {
+          const isAll =
+            variable.current === '$__all' || (Array.isArray(variable.current) && variable.current.includes('$__all'));
+          if (isAll && variable.allValue) {
+            return variable.allValue;
+          }
+          value = isAll ? (variable.options ?? []) : variable.current;
+        } else {
+          return match;
+        }
+        if (typeof fmt === 'function') {
+          return fmt(value, variable);
+        }
+        return (named[typeof fmt === 'string' ? fmt : 'glob'] ?? named.glob)(value);
+      });
+    },
+  };
+  grafanaRuntime.setTemplateSrv(srv as never);
+}
+
+/**
+ * Real HTTP for getBackendSrv(): requests go to this server's /api/*, which
+ * the server proxies to --backend. Errors are thrown as Grafana's FetchError
+ * ({ status, data, statusText, config }).
+ */
+function installProxyBackend() {
+  type Req = {
+    url: string;
+    method?: string;
+    params?: Record<string, unknown>;
+    data?: unknown;
+    headers?: Record<string, string>;
+  };
+  const fetchFn = (req: Req) =>
+    new rxjs.Observable<{ data: unknown; status: number; ok: boolean; statusText: string; config: Req }>((sub) => {
+      const url = new URL(req.url, window.location.origin);
+      for (const [k, v] of Object.entries(req.params ?? {})) {
+        if (v !== undefined && v !== null) {
+          url.searchParams.set(k, String(v));
+        }
+      }
+      const method = (req.method ?? 'GET').toUpperCase();
+      const ctrl = new AbortController();
+      fetch(url, {
+        method,
+        signal: ctrl.signal,
+        headers: { ...(req.headers ?? {}), ...(req.data !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        body: req.data !== undefined && method !== 'GET' ? JSON.stringify(req.data) : undefined,
+      })
+        .then(async (resp) => {
+          const text = await resp.text();
+          let data: unknown = text;
+          try {
+            data = text ? JSON.parse(text) : undefined;
+          } catch {
+            // Not JSON: keep the text, as Grafana does.
+          }
+          dsEvents.push({
+            type: 'backend-request',
+            payload: { method, url: url.pathname + url.search, status: resp.status },
+          });
+          const r = { data, status: resp.status, ok: resp.ok, statusText: resp.statusText, config: req };
+          if (resp.ok) {
+            sub.next(r);
+            sub.complete();
+          } else {
+            sub.error(r);
+          }
+        })
+        .catch((e: Error) => {
+          if (e.name !== 'AbortError') {
+            sub.error({ data: { message: e.message }, status: 0, ok: false, statusText: e.message, config: req });
+          }
+        });
+      return () => ctrl.abort();
+    });
+  const call = (req: Req) => rxjs.lastValueFrom(fetchFn(req)).then((r) => r.data);
+  grafanaRuntime.setBackendSrv({
+    fetch: fetchFn,
+    datasourceRequest: (req: Req) => rxjs.lastValueFrom(fetchFn(req)),
+    request: call,
+    get: (url: string, params?: Record<string, unknown>) => call({ url, params }),
+    post: (url: string, data?: unknown) => call({ url, method: 'POST', data }),
+    put: (url: string, data?: unknown) => call({ url, method: 'PUT', data }),
+    delete: (url: string) => call({ url, method: 'DELETE' }),
+  } as never);
+}
+
+/** The datasource settings Grafana would hold: from the proxied backend, then the fixture. */
+async function datasourceSettings(entry: PluginEntry, uid: string, proxy: boolean, fixture: Record<string, unknown>) {
+  let stored: Record<string, unknown> = {};
+  if (proxy) {
+    stored = await fetchJSON<Record<string, unknown>>(`/api/datasources/uid/${encodeURIComponent(uid)}`);
+  }
+  return {
+    id: 1,
+    uid,
+    orgId: 1,
+    name: 'mlwatch',
+    type: entry.id,
+    access: 'proxy',
+    jsonData: {},
+    secureJsonFields: {},
+    readOnly: false,
+    ...stored,
+    ...lodash.omit(fixture, ['backend', 'query', 'variables', 'timeRange', 'variableQuery']),
+  } as Record<string, unknown> & { uid: string; jsonData: Record<string, unknown> };
+}
+
+function instanceSettingsOf(entry: PluginEntry, settings: Record<string, unknown>) {
+  return {
+    ...settings,
+    meta: {
+      id: entry.id,
+      type: PluginType.datasource,
+      name: String(settings.name),
+      info: { logos: {} },
+      module: entry.module,
+      baseUrl: '',
+    },
+  };
+}
+
+/** The time range editors get: the fixture's, else the last hour ending now. */
+function editorTimeRange(given: { from: number | string; to: number | string } | undefined): TimeRange {
+  if (given && typeof given.from === 'number' && typeof given.to === 'number') {
+    return {
+      from: dateTime(given.from),
+      to: dateTime(given.to),
+      raw: { from: dateTime(given.from), to: dateTime(given.to) },
+    };
+  }
+  const to = dateTime();
+  const from = dateTime(to).subtract(1, 'hour');
+  return { from, to, raw: { from: 'now-1h', to: 'now' } };
+}
+
+/** Renders a datasource's config, query or variable editor, as Grafana would. */
+async function renderDatasource(
+  entry: PluginEntry,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  plugin: DataSourcePlugin<any>,
+  view: string,
+  fixtureOptions: Record<string, unknown>,
+  root: ReturnType<typeof createRoot>,
+  wrap: (node: React.ReactNode) => React.ReactNode
+) {
+  const proxy = params.get('backend') === 'proxy';
+  const uid = params.get('uid') ?? 'harness';
+  if (proxy) {
+    installProxyBackend();
+  } else {
+    installBackend(fixtureOptions.backend as BackendFixture | undefined);
+  }
+  installTemplateSrv(fixtureOptions.variables as HarnessVariable[] | undefined);
+  const settings = await datasourceSettings(entry, uid, proxy, fixtureOptions);
+  const DsClass = plugin.DataSourceClass as unknown as new (s: unknown) => grafanaData.DataSourceApi & {
+    testDatasource: () => Promise<{ status: string; message: string }>;
+  };
+  const makeDs = (s: Record<string, unknown>) => new DsClass(instanceSettingsOf(entry, s));
+  const components = plugin.components;
+  const range = editorTimeRange(fixtureOptions.timeRange as { from: number; to: number } | undefined);
+  (window as unknown as { __harness: unknown }).__harness = { events: dsEvents };
+
+  if (view === 'query') {
+    if (!components.QueryEditor) {
+      throw new Error(`${entry.id}: no query editor`);
+    }
+    const QueryEditor = components.QueryEditor as unknown as React.ComponentType<Record<string, unknown>>;
+    const ds = makeDs(settings);
+    const initial = { refId: 'A', ...(fixtureOptions.query as object) } as grafanaData.DataQuery;
+    let latest = initial;
+    const runQuery = async () => {
+      const query = latest;
+      dsEvents.push({ type: 'run-query', payload: query });
+      if (!proxy) {
+        return;
+      }
+      // As a panel does: through the datasource instance, so that variables are applied.
+      const resp = await rxjs.lastValueFrom(
+        ds.query({
+          requestId: 'harness',
+          interval: '1m',
+          intervalMs: 60000,
+          maxDataPoints: 500,
+          range,
+          scopedVars: {},
+          targets: [query],
+          timezone: 'utc',
+          app: 'dashboard',
+          startTime: Date.now(),
+        } as never) as rxjs.Observable<grafanaData.DataQueryResponse>
+      );
+      dsEvents.push({
+        type: 'query-result',
+        payload: {
+          query,
+          frames: (resp.data ?? []).map((f: DataFrame) => grafanaData.toDataFrameDTO(f)),
+          errors: (resp.errors ?? (resp.error ? [resp.error] : [])).map((e) => e.message),
+        },
+      });
+    };
+    function Stateful() {
+      const [query, setQuery] = React.useState(initial);
+      return (
+        <QueryEditor
+          query={query}
+          datasource={ds}
+          range={range}
+          app="dashboard"
+          onChange={(q: grafanaData.DataQuery) => {
+            latest = q;
+            dsEvents.push({ type: 'query-change', payload: q });
+            setQuery(q);
+          }}
+          onRunQuery={() => {
+            // Grafana runs the query after the change has been stored.
+            setTimeout(
+              () =>
+                runQuery().catch((e: Error) =>
+                  dsEvents.push({ type: 'query-result', payload: { query: latest, frames: [], errors: [e.message] } })
+                ),
+              0
+            );
+          }}
+        />
+      );
+    }
+    root.render(wrap(<Stateful />));
+  } else if (view === 'variable') {
+    const ds = makeDs(settings) as grafanaData.DataSourceApi & { variables?: grafanaData.CustomVariableSupport<never> };
+    const support = ds.variables;
+    if (!support || !('editor' in support)) {
+      throw new Error(`${entry.id}: no custom variable support`);
+    }
+    const Editor = support.editor as unknown as React.ComponentType<Record<string, unknown>>;
+    const initial = { refId: 'variable', ...(fixtureOptions.variableQuery as object) };
+    function Stateful() {
+      const [query, setQuery] = React.useState<Record<string, unknown>>(initial);
+      const [values, setValues] = React.useState<string[] | undefined>();
+      const [error, setError] = React.useState<string>();
+      const run = async () => {
+        const resp = await rxjs.lastValueFrom(
+          support!.query({
+            targets: [query],
+            range,
+            scopedVars: {},
+            requestId: 'variable',
+            interval: '1m',
+            intervalMs: 60000,
+            timezone: 'utc',
+            app: 'dashboard',
+            startTime: Date.now(),
+          } as never)
+        );
+        const frame = resp.data?.[0] as DataFrame | undefined;
+        const texts = frame ? (frame.fields.find((f) => f.name === 'text')?.values ?? []).map(String) : [];
+        setValues(texts);
+        setError(resp.errors?.[0]?.message);
+        dsEvents.push({ type: 'variable-values', payload: { values: texts, error: resp.errors?.[0]?.message } });
+      };
+      return (
+        <div>
+          <Editor
+            query={query}
+            datasource={ds}
+            range={range}
+            onChange={(q: Record<string, unknown>) => {
+              dsEvents.push({ type: 'query-change', payload: q });
+              setQuery(q);
+            }}
+            onRunQuery={() => {}}
+          />
+          <grafanaUi.Button data-testid="harness-run-variable" onClick={() => run()} style={{ marginTop: 8 }}>
+            Run query
+          </grafanaUi.Button>
+          {values && <pre data-testid="harness-variable-values">{values.join('\n')}</pre>}
+          {error && <pre data-testid="harness-variable-error">{error}</pre>}
+        </div>
+      );
+    }
+    root.render(wrap(<Stateful />));
+  } else {
+    const ConfigEditor = components.ConfigEditor;
+    if (!ConfigEditor) {
+      throw new Error(`${entry.id}: no config editor`);
+    }
+    const Editor: React.ComponentType<{ options: unknown; onOptionsChange: (o: unknown) => void }> =
+      ConfigEditor as never;
+    function Stateful() {
+      const [opts, setOpts] = React.useState<Record<string, unknown>>(settings);
+      const [health, setHealth] = React.useState<{ status: string; message: string }>();
+      const [testing, setTesting] = React.useState(false);
+      // Grafana's "Save & test": store the settings, then ask the backend's health check.
+      const saveAndTest = async () => {
+        setTesting(true);
+        try {
+          const saved = await rxjs.lastValueFrom(
+            grafanaRuntime
+              .getBackendSrv()
+              .fetch<{ datasource: Record<string, unknown> }>({
+                url: `/api/datasources/uid/${uid}`,
+                method: 'PUT',
+                data: opts,
+              })
+          );
+          const next = { ...opts, ...saved.data.datasource, secureJsonData: {} };
+          dsEvents.push({ type: 'save', payload: next });
+          setOpts(next);
+          const result = await makeDs(next)
+            .testDatasource()
+            .catch((e: { status?: string; message?: string }) => ({
+              status: 'error',
+              message: e?.message ?? String(e),
+            }));
+          dsEvents.push({ type: 'health', payload: result });
+          setHealth(result);
+        } catch (e) {
+          const message = (e as { data?: { message?: string } }).data?.message ?? String(e);
+          setHealth({ status: 'error', message });
+        } finally {
+          setTesting(false);
+        }
+      };
+      return (
+        <div>
+          <Editor
+            options={opts}
+            onOptionsChange={(o) => {
+              dsEvents.push({ type: 'options-change', payload: o });
+              setOpts(o as Record<string, unknown>);
+            }}
+          />
+          {proxy && (
+            <div style={{ marginTop: 16, maxWidth: 800 }}>
+              {health && (
+                <grafanaUi.Alert
+                  severity={health.status === 'success' ? 'success' : 'error'}
+                  title={health.status === 'success' ? 'Data source is working' : 'Data source has a problem'}
+                  data-testid="harness-health"
+                  data-status={health.status}
+                >
+                  {health.message}
+                </grafanaUi.Alert>
+              )}
+              <grafanaUi.Button data-testid="harness-save-and-test" onClick={saveAndTest} disabled={testing}>
+                {testing ? 'Testing...' : 'Save & test'}
+              </grafanaUi.Button>
+            </div>
+          )}
+        </div>
+      );
+    }
+    root.render(wrap(<Stateful />));
+  }
 }
 
 function afterPaint(): Promise<void> {
@@ -391,44 +857,23 @@ async function main() {
     };
     draw();
   } else if (plugin instanceof DataSourcePlugin) {
-    const components = plugin.components;
-    if (view === 'query') {
-      const QueryEditor = components.QueryEditor;
-      if (!QueryEditor) {
-        throw new Error(`${entry.id}: no query editor`);
-      }
-      const query = { refId: 'A', ...(fixtureOptions.query as object) };
-      root.render(wrap(<QueryEditor query={query} onChange={() => {}} onRunQuery={() => {}} datasource={undefined as never} />));
-    } else {
-      const ConfigEditor = components.ConfigEditor;
-      if (!ConfigEditor) {
-        throw new Error(`${entry.id}: no config editor`);
-      }
-      const Editor: React.ComponentType<{ options: unknown; onOptionsChange: (o: unknown) => void }> = ConfigEditor as never;
-      const options = {
-        id: 1,
-        uid: 'harness',
-        orgId: 1,
-        name: 'mlwatch',
-        type: entry.id,
-        access: 'proxy',
-        jsonData: {},
-        secureJsonFields: {},
-        ...fixtureOptions,
-      };
-      function Stateful() {
-        const [opts, setOpts] = React.useState(options);
-        return <Editor options={opts} onOptionsChange={(o) => setOpts(o as typeof options)} />;
-      }
-      root.render(wrap(<Stateful />));
-    }
+    await renderDatasource(entry, plugin, view, fixtureOptions, root, wrap);
   } else if (plugin instanceof AppPlugin) {
     installBackend(fixtureOptions.backend as BackendFixture | undefined);
     const Root = plugin.root;
     if (!Root) {
       throw new Error(`${entry.id}: the app has no root page`);
     }
-    const meta = { id: entry.id, name: entry.id, type: PluginType.app, enabled: true, jsonData: {}, info: {}, module: entry.module, baseUrl: '' };
+    const meta = {
+      id: entry.id,
+      name: entry.id,
+      type: PluginType.app,
+      enabled: true,
+      jsonData: {},
+      info: {},
+      module: entry.module,
+      baseUrl: '',
+    };
     root.render(
       wrap(
         <MemoryRouter initialEntries={[params.get('path') ?? '/']}>

@@ -3,7 +3,11 @@
  * Browser harness server: serves the harness page, a bundle of Grafana's
  * shared modules from the real npm packages, the built dist/ and fixtures.
  *
- *   npm run harness -- --port P --fixtures DIR [--dist DIR]
+ *   npm run harness -- --port P --fixtures DIR [--dist DIR] [--backend URL]
+ *
+ * With --backend, requests to /api/* are proxied to URL (for example the
+ * tests/bridge program, which answers them with the real plugin binary), so
+ * pages opened with backend=proxy talk to a real backend.
  *
  * The server listens on 127.0.0.1 only. It prints "harness listening on URL"
  * once ready, and stops on SIGINT/SIGTERM.
@@ -11,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -138,7 +142,22 @@ function safeJoin(base, urlPath) {
   return p;
 }
 
-export async function startHarness({ port = 0, fixtures, dist = join(repo, 'dist') }) {
+/** Forwards one request to the backend and streams the answer back. */
+function proxyTo(backend, req, res) {
+  const target = new URL(req.url ?? '/', backend);
+  const headers = { ...req.headers, host: target.host };
+  const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
+    res.writeHead(up.statusCode ?? 502, up.headers);
+    up.pipe(res);
+  });
+  upstream.on('error', (e) => {
+    res.writeHead(502, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ message: `harness proxy: ${backend} did not answer: ${e.message}` }));
+  });
+  req.pipe(upstream);
+}
+
+export async function startHarness({ port = 0, fixtures, dist = join(repo, 'dist'), backend }) {
   const bundle = await buildBundle();
   const fixturesDir = fixtures ? resolve(fixtures) : null;
   const distDir = resolve(dist);
@@ -149,6 +168,9 @@ export async function startHarness({ port = 0, fixtures, dist = join(repo, 'dist
       res.end(body);
     };
     try {
+      if (backend && url.pathname.startsWith('/api/')) {
+        return proxyTo(backend, req, res);
+      }
       if (url.pathname === '/' || url.pathname === '/index.html') {
         return send(200, TYPES['.html'], PAGE('/harness/bundle.js'));
       }
@@ -206,7 +228,7 @@ export async function startHarness({ port = 0, fixtures, dist = join(repo, 'dist
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '0' }, fixtures: { type: 'string' }, dist: { type: 'string' } },
+    options: { port: { type: 'string', default: '0' }, fixtures: { type: 'string' }, dist: { type: 'string' }, backend: { type: 'string' } },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -217,7 +239,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`harness: fixtures folder "${values.fixtures}" does not exist`);
     process.exit(2);
   }
-  const h = await startHarness({ port, fixtures: values.fixtures, dist: values.dist });
+  if (values.backend && !/^https?:\/\//.test(values.backend)) {
+    console.error(`harness: --backend must be an http:// URL, got "${values.backend}"`);
+    process.exit(2);
+  }
+  const h = await startHarness({ port, fixtures: values.fixtures, dist: values.dist, backend: values.backend });
   console.log(`harness listening on ${h.url}`);
   const stop = async () => {
     await h.close();

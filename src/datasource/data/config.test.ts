@@ -1,4 +1,18 @@
-import { defaultClickHousePort, isSecretSet, resetSecret, setClickHouse, setPrometheus, setSecret, validateSettings, type Settings } from './config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import {
+  defaultClickHousePort,
+  isSecretSet,
+  resetSecret,
+  setClickHouse,
+  setDefaults,
+  setMetricName,
+  setPrometheus,
+  setSecret,
+  validateSettings,
+  type Settings,
+} from './config';
 
 const base = {
   id: 1,
@@ -49,6 +63,12 @@ describe('validateSettings', () => {
     [{ clickhouse: { host: 'ch', port: 0 } }, 'clickhouse.port'],
     [{ clickhouse: { host: 'ch', port: 70000 } }, 'clickhouse.port'],
     [{ prometheus: { url: 'http://p', timeoutSeconds: 0 } }, 'prometheus.timeoutSeconds'],
+    [{ defaults: { metrics: { featureValue: 'ml-feature' } } }, 'defaults.metrics.featureValue'],
+    [{ defaults: { gpuGroupLabel: 'namespace, host name' } }, 'defaults.gpuGroupLabel'],
+    [{ defaults: { stragglerThreshold: 1 } }, 'defaults.stragglerThreshold'],
+    [{ defaults: { minCount: -1 } }, 'defaults.minCount'],
+    [{ defaults: { traceTable: 'my.table' } }, 'defaults.traceTable'],
+    [{ defaults: { traceLimit: 0 } }, 'defaults.traceLimit'],
   ])('flags %j at %s', (jsonData, field) => {
     expect(Object.keys(validateSettings(jsonData))).toContain(field);
   });
@@ -56,9 +76,67 @@ describe('validateSettings', () => {
   it('accepts good settings', () => {
     expect(
       validateSettings({
-        prometheus: { url: 'https://prom.example.com/prometheus', auth: 'basic', basicAuthUser: 'u', timeoutSeconds: 30 },
+        prometheus: {
+          url: 'https://prom.example.com/prometheus',
+          auth: 'basic',
+          basicAuthUser: 'u',
+          timeoutSeconds: 30,
+        },
         clickhouse: { host: 'ch.example.com', port: 8443, protocol: 'http' },
       })
     ).toEqual({});
   });
+});
+
+describe('defaults', () => {
+  it('sets and removes defaults without empty leftovers', () => {
+    const s = setMetricName(base, 'featureValue', 'fv');
+    expect(s.jsonData.defaults).toEqual({ metrics: { featureValue: 'fv' } });
+    expect(setMetricName(s, 'featureValue', '').jsonData.defaults).toEqual({});
+    expect(setDefaults(s, { gpuGroupLabel: 'hpc_job', traceLimit: undefined }).jsonData.defaults).toEqual({
+      metrics: { featureValue: 'fv' },
+      gpuGroupLabel: 'hpc_job',
+    });
+    expect(s.jsonData.prometheus).toEqual(base.jsonData.prometheus);
+  });
+});
+
+test('every jsonData and secureJsonData key the editor writes is read by pkg/models/settings.go', () => {
+  const go = readFileSync(join(__dirname, '..', '..', '..', 'pkg', 'models', 'settings.go'), 'utf8');
+  const tags = new Set([...go.matchAll(/json:"([^",]+)/g)].map((m) => m[1]));
+  const jsonKeys = [
+    'prometheus',
+    'clickhouse',
+    'url',
+    'auth',
+    'basicAuthUser',
+    'headers',
+    'name',
+    'timeoutSeconds',
+    'tlsSkipVerify',
+    'tlsServerName',
+    'tlsWithCACert',
+    'tlsClientAuth',
+    'host',
+    'port',
+    'protocol',
+    'secure',
+    'username',
+    'database',
+  ];
+  expect(jsonKeys.filter((k) => !tags.has(k))).toEqual([]);
+  const secrets: Array<keyof NonNullable<Settings['secureJsonData']>> = [
+    'prometheusBasicAuthPassword',
+    'prometheusBearerToken',
+    'prometheusTlsCACert',
+    'prometheusTlsClientCert',
+    'prometheusTlsClientKey',
+    'clickhousePassword',
+    'clickhouseTlsCACert',
+    'clickhouseTlsClientCert',
+    'clickhouseTlsClientKey',
+    'prometheusHeaderValue1',
+  ];
+  const goSecrets = new Set([...go.matchAll(/Secret\w+\s*=\s*"(\w+)"/g)].map((m) => m[1]));
+  expect(secrets.filter((k) => !goSecrets.has(k.replace(/\d+$/, '')))).toEqual([]);
 });

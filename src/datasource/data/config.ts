@@ -1,6 +1,14 @@
 import type { DataSourceSettings } from '@grafana/data';
 
-import type { ClickHouseOptions, MlDataSourceOptions, MlSecureJsonData, PrometheusOptions, SecureKey } from '../types';
+import type {
+  ClickHouseOptions,
+  MetricNames,
+  MlDataSourceOptions,
+  MlSecureJsonData,
+  PrometheusOptions,
+  QueryDefaults,
+  SecureKey,
+} from '../types';
 
 export type Settings = DataSourceSettings<MlDataSourceOptions, MlSecureJsonData>;
 
@@ -18,6 +26,33 @@ export function setClickHouse(settings: Settings, patch: Partial<ClickHouseOptio
     ...settings,
     jsonData: { ...settings.jsonData, clickhouse: { ...settings.jsonData.clickhouse, ...patch } },
   };
+}
+
+/** Returns settings with part of jsonData.defaults replaced; empty values are removed. */
+export function setDefaults(settings: Settings, patch: Partial<QueryDefaults>): Settings {
+  const defaults = prune({ ...settings.jsonData.defaults, ...patch });
+  return { ...settings, jsonData: { ...settings.jsonData, defaults } };
+}
+
+/** Sets one metric name of jsonData.defaults.metrics ('' removes it). */
+export function setMetricName(settings: Settings, key: keyof MetricNames, value: string): Settings {
+  return setDefaults(settings, { metrics: prune({ ...settings.jsonData.defaults?.metrics, [key]: value }) });
+}
+
+/** Drops undefined, '' and empty objects, so jsonData only holds what was set. */
+function prune<T extends object>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (
+      v === undefined ||
+      v === '' ||
+      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)
+    ) {
+      continue;
+    }
+    out[k] = v;
+  }
+  return out as T;
 }
 
 /** Sets a secret; Grafana encrypts it on save and never sends it back. */
@@ -74,5 +109,49 @@ export function validateSettings(jsonData: MlDataSourceOptions): Record<string, 
       errors[key] = 'Use 1 to 600 seconds';
     }
   }
+  validateDefaults(jsonData.defaults, errors);
   return errors;
+}
+
+const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const IDENTIFIER_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function validateDefaults(d: QueryDefaults | undefined, errors: Record<string, string>) {
+  if (!d) {
+    return;
+  }
+  for (const [key, name] of Object.entries(d.metrics ?? {})) {
+    if (name && !METRIC_NAME_RE.test(name)) {
+      errors[`defaults.metrics.${key}`] = 'Use a Prometheus metric name: letters, digits, _ and :';
+    }
+  }
+  if (d.gpuGroupLabel) {
+    const bad = d.gpuGroupLabel
+      .split(',')
+      .map((l) => l.trim())
+      .filter((l) => l && !LABEL_NAME_RE.test(l));
+    if (bad.length) {
+      errors['defaults.gpuGroupLabel'] =
+        `"${bad[0]}" is not a label name; use a label such as namespace, hpc_job or host`;
+    }
+  }
+  if (d.stragglerThreshold !== undefined && !(d.stragglerThreshold > 0 && d.stragglerThreshold < 1)) {
+    errors['defaults.stragglerThreshold'] = 'Use a share between 0 and 1, such as 0.75';
+  }
+  if (d.minCount !== undefined && !(Number.isInteger(d.minCount) && d.minCount >= 0)) {
+    errors['defaults.minCount'] = 'Use a whole number, 0 or more';
+  }
+  if (d.traceLimit !== undefined && !(Number.isInteger(d.traceLimit) && d.traceLimit >= 1 && d.traceLimit <= 10000)) {
+    errors['defaults.traceLimit'] = 'Use a whole number from 1 to 10000';
+  }
+  if (d.traceSchema && d.traceSchema !== 'otel' && d.traceSchema !== 'signoz') {
+    errors['defaults.traceSchema'] = 'Use the OpenTelemetry exporter or SigNoz schema';
+  }
+  for (const key of ['traceDatabase', 'traceTable'] as const) {
+    const v = d[key];
+    if (v && !IDENTIFIER_RE.test(v)) {
+      errors[`defaults.${key}`] = 'Use a plain ClickHouse name: letters, digits and _';
+    }
+  }
 }

@@ -85,9 +85,7 @@ export const TopologyCanvas = forwardRef<TopologyCanvasHandle, Props>(function T
     }
     // Node numbers change with the layout: forget the hovered node.
     hover.current = { gpu: -1, node: -1 };
-    performance.mark('tc-effect');
     paintBase();
-    performance.mark('tc-painted');
     paintOverlay();
   }, [paintBase, paintOverlay, layout, height]);
 

@@ -75,9 +75,7 @@ export function TopologyPanel({ data, options: rawOptions, width, height, replac
     }),
     [options.stragglerGroupLabels, options.stragglerThreshold, options.minGroupMedian]
   );
-  performance.mark('tp-start');
   const model = useMemo(() => buildTopologyModel(data.series, settings), [data.series, settings]);
-  performance.mark('tp-model');
 
   // Search and switch start from the options (dashboard variables allowed) and then belong to the viewer.
   const initialSearch = useMemo(
@@ -143,7 +141,6 @@ export function TopologyPanel({ data, options: rawOptions, width, height, replac
     return first.contentHeight > mapH ? computeLayout(sections, mapW - SCROLLBAR, mapH, n, headers) : first;
   }, [sections, mapW, mapH, model, groupLabel]);
 
-  performance.mark('tp-layout');
   const palette = useMemo(() => paletteFor(theme), [theme]);
   const scene: MapScene = useMemo(
     () => ({

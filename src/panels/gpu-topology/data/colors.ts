@@ -15,6 +15,7 @@ import {
   type GrafanaTheme2,
   type Threshold,
 } from '@grafana/data';
+import { scaleLinear, scaleThreshold } from 'd3';
 
 import { METRICS } from './metrics';
 import type { MetricColumn } from './model';
@@ -87,22 +88,14 @@ export function buildColorScale(column: MetricColumn, theme: GrafanaTheme2): Col
     );
     const percent = thresholds?.mode === ThresholdsMode.Percentage;
     const colors = steps.map((s) => theme.visualization.getColorByName(s.color));
+    // Value (or percent of the domain) -> step index; a value equal to a step's value is in that step.
+    const toStep = scaleThreshold<number, number>()
+      .domain(steps.slice(1).map((s) => s.value))
+      .range(steps.map((_, k) => k));
+    const toPercent = scaleLinear().domain([min, max]).range([0, 100]);
     for (let i = 0; i < n; i++) {
       const v = values[i];
-      if (Number.isNaN(v)) {
-        buckets[i] = -1;
-        continue;
-      }
-      const x = percent ? ((v - min) / span) * 100 : v;
-      // Steps are few: a linear scan from the top is cheaper than a search.
-      let b = 0;
-      for (let k = steps.length - 1; k > 0; k--) {
-        if (x >= steps[k].value) {
-          b = k;
-          break;
-        }
-      }
-      buckets[i] = b;
+      buckets[i] = Number.isNaN(v) ? -1 : toStep(percent ? toPercent(v) : v);
     }
     return {
       mode: 'thresholds',
@@ -129,18 +122,20 @@ export function buildColorScale(column: MetricColumn, theme: GrafanaTheme2): Col
 
   const k = CONTINUOUS_BUCKETS;
   const colors: string[] = [];
+  const bucketValue = scaleLinear()
+    .domain([0, k - 1])
+    .range([min, max]);
   for (let b = 0; b < k; b++) {
-    const p = b / (k - 1);
-    colors.push(calculator(min + p * span, p));
+    colors.push(calculator(bucketValue(b), b / (k - 1)));
   }
+  // Value -> nearest of the k buckets, clamped to the domain.
+  const toBucket = scaleLinear()
+    .domain([min, max])
+    .rangeRound([0, k - 1])
+    .clamp(true);
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (Number.isNaN(v)) {
-      buckets[i] = -1;
-      continue;
-    }
-    const p = (v - min) / span;
-    buckets[i] = p <= 0 ? 0 : p >= 1 ? k - 1 : Math.round(p * (k - 1));
+    buckets[i] = Number.isNaN(v) ? -1 : toBucket(v);
   }
   return { mode: 'continuous', min, max, colors, steps: [], buckets };
 }

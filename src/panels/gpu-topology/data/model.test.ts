@@ -277,6 +277,49 @@ describe('buildTopologyModel: the mlwatch gpu frame', () => {
   });
 });
 
+describe('buildTopologyModel: frames written by the mlwatch backend', () => {
+  // tests/fixtures/dcgm/frames.json is kept by pkg/engine's TestGPUFrameFixtures:
+  // the gpu table, the gpu_links table and one alert (numeric) frame, as the
+  // Go engine encodes them.
+  const raw = JSON.parse(
+    readFileSync(join(FIXTURES, '..', 'dcgm', 'frames.json'), 'utf8')
+  ) as DataFrameJSON[];
+  const frames = raw.map((f) => dataFrameFromJSON(f));
+
+  it('reads the table with its verdicts and the links table', () => {
+    const m = buildTopologyModel(frames.slice(0, 2));
+    expect(m.gpus).toHaveLength(11);
+    expect(m.hostCount).toBe(3);
+    expect(m.source).toBe('table');
+    expect(m.stragglerSource).toBe('data');
+    expect(m.counts).toEqual({ stragglers: 1, xid: 0, throttled: 0 });
+    const s = byKey(m, 'node1', '2');
+    expect(s).toMatchObject({ straggler: true, group: 'train', groupMedian: 95, groupSize: 8, pod: 'worker-1' });
+    expect(s.score).toBeCloseTo(0.4737, 3);
+    expect(col(m, 'utilization')!.values[s.index]).toBe(45);
+    // The backend sends null for GPUs without a series: no value, not zero.
+    expect(col(m, 'temperature')!.count).toBe(8);
+    expect(m.links).toEqual([expect.objectContaining({ status: 'NotSupported', ok: false })]);
+    expect(m.gpus[m.links[0].a]).toMatchObject({ host: 'node0', gpu: '0' });
+    expect(m.gpus[m.links[0].b]).toMatchObject({ host: 'node0', gpu: '1' });
+    expect(m.labelNames).toEqual(expect.arrayContaining(['host', 'gpu', 'uuid', 'namespace', 'pod', 'hpc_job', 'group']));
+  });
+
+  it('merges the alert frame of the same query without a duplicate notice', () => {
+    const m = buildTopologyModel(frames);
+    expect(m.gpus).toHaveLength(11);
+    expect(m.counts.stragglers).toBe(1);
+    expect(m.notices.join(' ')).not.toMatch(/duplicated/);
+  });
+
+  it('reads the alert frame alone: a score without the verdict columns', () => {
+    const m = buildTopologyModel(frames.slice(2));
+    expect(m.gpus).toHaveLength(1);
+    expect(m.gpus[0]).toMatchObject({ host: 'node1', gpu: '2', namespace: 'train' });
+    expect(col(m, 'stragglerScore')!.values[0]).toBeCloseTo(0.4737, 3);
+  });
+});
+
 describe('buildTopologyModel: friendly table', () => {
   it('reads snake_case names, throttle text and a links table with its own column names', () => {
     const frames = [
@@ -523,7 +566,7 @@ describe('buildTopologyModel: raw DCGM series', () => {
 });
 
 describe('buildTopologyModel: 16,384 GPUs', () => {
-  it('reads a 2,048 x 8 fleet table quickly', () => {
+  it('reads a 2,048 x 8 fleet table', () => {
     const nodes = 2048;
     const n = nodes * 8;
     const host: string[] = [];
@@ -547,15 +590,12 @@ describe('buildTopologyModel: 16,384 GPUs', () => {
         { name: 'xid_max', type: FieldType.number, values: xid },
       ],
     });
-    const t = performance.now();
     const m = buildTopologyModel([frame]);
-    const ms = performance.now() - t;
     expect(m.gpus).toHaveLength(n);
     expect(m.hostCount).toBe(nodes);
     expect(m.counts.xid).toBe(1);
     expect(m.counts.stragglers).toBe(Math.ceil(n / 997));
-    // Generous: jest on a shared machine; the browser benchmark measures for real.
-    expect(ms).toBeLessThan(3000);
+    expect(m.gpus[n - 1]).toMatchObject({ host: 'node-2047', gpu: '7' });
   });
 });
 

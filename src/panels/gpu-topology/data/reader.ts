@@ -156,7 +156,8 @@ export class Columns {
     if (!Number.isFinite(v)) {
       return;
     }
-    if (this.counts[c][gpu] > 0) {
+    // The same value twice (a table and an alert frame of one query, say) is no conflict.
+    if (this.counts[c][gpu] > 0 && this.sums[c][gpu] / this.counts[c][gpu] !== v) {
       this.duplicates++;
     }
     this.sums[c][gpu] += v;
@@ -598,7 +599,7 @@ export class FleetReader {
       if (!Number.isFinite(v)) {
         continue;
       }
-      if (counts[a] > 0) {
+      if (counts[a] > 0 && sums[a] / counts[a] !== v) {
         duplicates++;
       }
       sums[a] += v;

@@ -13,7 +13,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 import { DOC_SCREENSHOTS, FIXTURES, render, startHarness, type Harness } from './harness';
 
@@ -34,9 +34,9 @@ beforeAll(async () => {
   for (const f of ['empty.json', 'unsupported-strings.json', 'gpu-table.json']) {
     copyFileSync(join(FIXTURES, f), join(dir, f));
   }
-  // Field config travels in the frames, as a datasource sends it (the
-  // harness does not apply panel field-config defaults: Grafana's standard
-  // field-config registry is empty there).
+  // What the Go engine itself encodes for a gpu query (kept by pkg/engine's TestGPUFrameFixtures).
+  copyFileSync(join(FIXTURES, '..', 'dcgm', 'frames.json'), join(dir, 'topology-backend.json'));
+  // Field config travels in the frames, as a datasource sends it.
   type FieldJSON = { name: string; config?: Record<string, unknown> };
   const cluster = JSON.parse(readFileSync(join(dir, 'topology-cluster.json'), 'utf8')) as Array<{
     schema: { fields: FieldJSON[] };
@@ -128,14 +128,69 @@ async function expectPaintedMap(page: Page, minColors = 8) {
 
 /** Focuses a GPU from the issue list and returns its cell centre in page pixels. */
 async function cellCentreFromList(page: Page, kind: 'straggler' | 'xid' | 'throttled', key: string) {
-  await page.locator(`[data-testid="issue-${kind}"][data-gpu-key="${key}"]`).click();
   const overlay = page.getByTestId('gpu-topology-overlay');
+  const before = (await overlay.getAttribute('data-focus-rect')) ?? '';
+  await page.locator(`[data-testid="issue-${kind}"][data-gpu-key="${key}"]`).click();
+  await eventually(async () => {
+    const now = (await overlay.getAttribute('data-focus-rect')) ?? '';
+    expect(now).toMatch(/^[\d.]+,[\d.-]+,[\d.]+,[\d.]+$/);
+    expect(now).not.toBe(before);
+  });
   const rect = (await overlay.getAttribute('data-focus-rect'))!.split(',').map(Number);
   const box = (await overlay.boundingBox())!;
   return { x: box.x + rect[0] + rect[2] / 2, y: box.y + rect[1] + rect[3] / 2, w: rect[2] };
 }
 
 const tooltip = (page: Page) => page.getByTestId('gpu-tooltip');
+
+/**
+ * Retries an assertion until it passes or the time is up (then its last
+ * failure is thrown): the page reacts to clicks, keys and pointer moves
+ * asynchronously, so what follows them is read until it settles, never once.
+ */
+async function eventually(assertion: () => Promise<unknown>, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (e) {
+      if (Date.now() > until) {
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Polls an element's text until it contains (or matches) the expected text. */
+async function hasText(locator: Locator, text: string | RegExp, timeoutMs = 5000): Promise<void> {
+  await eventually(async () => {
+    const got = (await locator.textContent()) ?? '';
+    if (typeof text === 'string') {
+      expect(got).toContain(text);
+    } else {
+      expect(got).toMatch(text);
+    }
+  }, timeoutMs);
+}
+
+/** Polls an attribute until it has the expected value (or matches). */
+async function hasAttr(locator: Locator, name: string, value: string | RegExp, timeoutMs = 5000): Promise<void> {
+  await eventually(async () => {
+    const got = (await locator.getAttribute(name)) ?? '';
+    if (typeof value === 'string') {
+      expect(got).toBe(value);
+    } else {
+      expect(got).toMatch(value);
+    }
+  }, timeoutMs);
+}
+
+/** Polls until no element matches the locator. */
+async function isGone(locator: Locator): Promise<void> {
+  await eventually(async () => expect(await locator.count()).toBe(0));
+}
 
 async function shoot(page: Page, name: string) {
   await page.locator('#root').screenshot({ path: join(DOC_SCREENSHOTS, `gpu-topology-${name}.png`) });
@@ -178,13 +233,12 @@ describe('GPU topology: the mlwatch gpu frame', () => {
     );
     const at = await cellCentreFromList(page, 'straggler', 'gpu-node-07/3');
     // The list pins the tooltip at the GPU; Escape lets go.
-    await expect(tooltip(page).getAttribute('data-pinned')).resolves.toBe('true');
+    await hasAttr(tooltip(page), 'data-pinned', 'true');
     await page.keyboard.press('Escape');
-    await expect(tooltip(page).count()).resolves.toBe(0);
+    await isGone(tooltip(page));
 
     await page.mouse.move(at.x, at.y);
-    await expect(tooltip(page).getAttribute('data-gpu-key')).resolves.toBe('gpu-node-07/3');
-    const text = (await tooltip(page).textContent()) ?? '';
+    await hasAttr(tooltip(page), 'data-gpu-key', 'gpu-node-07/3');
     for (const part of [
       'gpu-node-07 · GPU 3',
       'NVIDIA H100 80GB HBM3',
@@ -198,23 +252,21 @@ describe('GPU topology: the mlwatch gpu frame', () => {
       '1 down',
       'GPU-',
     ]) {
-      expect(text).toContain(part);
+      await hasText(tooltip(page), part);
     }
     // One cell to the left: GPU 2 of the same node.
     await page.mouse.move(at.x - at.w - 2, at.y);
-    await expect(tooltip(page).getAttribute('data-gpu-key')).resolves.toBe('gpu-node-07/2');
+    await hasAttr(tooltip(page), 'data-gpu-key', 'gpu-node-07/2');
 
     await page.mouse.click(at.x, at.y);
-    await expect(tooltip(page).getAttribute('data-pinned')).resolves.toBe('true');
+    await hasAttr(tooltip(page), 'data-pinned', 'true');
+    await hasAttr(tooltip(page), 'data-gpu-key', 'gpu-node-07/3');
     const link = tooltip(page).getByRole('link', { name: /GPU 3 on gpu-node-07/ });
-    const href = (await link.getAttribute('href')) ?? '';
-    expect(href).toContain('var-host=gpu-node-07');
-    expect(href).toContain('var-gpu=3');
-    expect(href).toMatch(/var-uuid=GPU-0006/);
+    await hasAttr(link, 'href', /var-host=gpu-node-07&var-gpu=3&var-uuid=GPU-0006/);
     await shoot(page, 'pinned-dark');
     // Clicking the same GPU again lets go.
     await page.mouse.click(at.x, at.y);
-    await expect(tooltip(page).getAttribute('data-pinned')).resolves.not.toBe('true');
+    await hasAttr(tooltip(page), 'data-pinned', /^(false|)$/);
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -227,28 +279,29 @@ describe('GPU topology: the mlwatch gpu frame', () => {
     const before = await map.getAttribute('data-cell');
 
     await search.fill('gpu-node-19');
-    await expect(map.getAttribute('data-nodes')).resolves.toBe('1');
-    await expect(panel.getAttribute('data-matching')).resolves.toBe('8');
+    await hasAttr(map, 'data-nodes', '1');
+    await hasAttr(panel, 'data-matching', '8');
     // Fewer nodes, bigger cells.
-    expect(await map.getAttribute('data-cell')).not.toBe(before);
-    await expect(page.getByTestId('issue-xid').count()).resolves.toBe(1);
-    await expect(page.getByTestId('issue-straggler').count()).resolves.toBe(0);
-    await expectPaintedMap(page, 4);
+    await eventually(async () => expect(await map.getAttribute('data-cell')).not.toBe(before));
+    await eventually(async () => expect(await page.getByTestId('issue-xid').count()).toBe(1));
+    await isGone(page.getByTestId('issue-straggler'));
+    await eventually(() => expectPaintedMap(page, 4));
 
     await search.fill('vision-finetune');
-    await expect(map.getAttribute('data-nodes')).resolves.toBe('10');
+    await hasAttr(map, 'data-nodes', '10');
     await search.fill('pod:worker-3 namespace:llm');
-    await expect(map.getAttribute('data-nodes')).resolves.toBe('1');
+    await hasAttr(map, 'data-nodes', '1');
     await search.fill('no-such-gpu');
-    await expect(page.getByTestId('gpu-topology-no-match').textContent()).resolves.toContain('No GPUs match');
+    await hasText(page.getByTestId('gpu-topology-no-match'), 'No GPUs match');
     await search.fill('');
+    await hasAttr(map, 'data-nodes', '32');
 
     await page.getByTestId('gpu-topology-stragglers-only').check({ force: true });
-    await expect(map.getAttribute('data-nodes')).resolves.toBe('1');
-    await expect(panel.getAttribute('data-matching')).resolves.toBe('1');
+    await hasAttr(map, 'data-nodes', '1');
+    await hasAttr(panel, 'data-matching', '1');
     await shoot(page, 'stragglers-only-dark');
     await page.getByTestId('gpu-topology-stragglers-only').uncheck({ force: true });
-    await expect(map.getAttribute('data-nodes')).resolves.toBe('32');
+    await hasAttr(map, 'data-nodes', '32');
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -259,13 +312,20 @@ describe('GPU topology: the mlwatch gpu frame', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
-    await expect(tooltip(page).getAttribute('data-gpu-key')).resolves.toMatch(/\/1$/);
+    // Home, then one to the right: GPU 1 of the first node.
+    await hasAttr(tooltip(page), 'data-gpu-key', /^gpu-node-\d+\/1$/);
+    const first = await tooltip(page).getAttribute('data-gpu-key');
     await page.keyboard.press('ArrowDown');
     // A pinned tooltip follows the focus.
-    await expect(tooltip(page).getAttribute('data-gpu-key')).resolves.not.toMatch(/\/1$/);
-    await expect(page.getByTestId('gpu-topology-map').textContent()).resolves.toMatch(/GPU \d/);
+    await eventually(async () => {
+      const now = await tooltip(page).getAttribute('data-gpu-key');
+      expect(now).toMatch(/^gpu-node-\d+\/\d$/);
+      expect(now).not.toBe(first);
+    });
+    // Screen readers hear the focused GPU.
+    await hasText(page.getByTestId('gpu-topology-map'), /gpu-node-\d+ GPU \d/);
     await page.keyboard.press('Escape');
-    await expect(tooltip(page).count()).resolves.toBe(0);
+    await isGone(tooltip(page));
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -280,8 +340,8 @@ describe('GPU topology: the mlwatch gpu frame', () => {
         height: 300,
       })
     );
-    await expect(map.getAttribute('data-cell')).resolves.not.toBe(big);
-    await expectPaintedMap(page);
+    await eventually(async () => expect(await map.getAttribute('data-cell')).not.toBe(big));
+    await eventually(() => expectPaintedMap(page));
     await page.evaluate(() =>
       (window as unknown as { __harness: { rerender: (o: object) => void } }).__harness.rerender({
         width: 900,
@@ -289,9 +349,9 @@ describe('GPU topology: the mlwatch gpu frame', () => {
         options: { colorBy: 'temperature', groupBy: 'none', issueList: 'bottom' },
       })
     );
-    await expect(page.getByTestId('gpu-topology-legend').textContent()).resolves.toMatch(/Temperature/);
-    await expect(map.getAttribute('data-nodes')).resolves.toBe('32');
-    await expectPaintedMap(page);
+    await hasText(page.getByTestId('gpu-topology-legend'), 'Temperature');
+    await hasAttr(map, 'data-nodes', '32');
+    await eventually(() => expectPaintedMap(page));
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
@@ -312,6 +372,30 @@ describe('GPU topology: the mlwatch gpu frame', () => {
 });
 
 describe('GPU topology: other inputs', () => {
+  test('the frames the mlwatch backend writes: gpu table, links and an alert frame', async () => {
+    const { page, consoleErrors } = await render(h, { plugin: PLUGIN, frames: 'topology-backend.json' }, 900, 420);
+    await expectPaintedMap(page, 3);
+    const map = page.getByTestId('gpu-topology-map');
+    await expect(map.getAttribute('data-gpus')).resolves.toBe('11');
+    // Grouped by namespace: node2 has GPUs in "idle" and one unallocated, so it has a box in each section.
+    await expect(map.getAttribute('data-nodes')).resolves.toBe('4');
+    await expect(page.getByTestId('issue-straggler').allTextContents()).resolves.toEqual([
+      expect.stringMatching(/node1 · GPU 2.*score 0\.47/),
+    ]);
+    // The alert frame repeats the table's score: no duplicate warning.
+    await expect(page.getByTestId('gpu-topology-toolbar').textContent()).resolves.not.toMatch(/duplicated/);
+    const at = await cellCentreFromList(page, 'straggler', 'node1/2');
+    await page.keyboard.press('Escape');
+    await isGone(tooltip(page));
+    await page.mouse.move(at.x, at.y);
+    await hasAttr(tooltip(page), 'data-gpu-key', 'node1/2');
+    for (const part of ['Straggler score', '0.47', 'worker-1', 'train', 'NVIDIA H100 80GB HBM3']) {
+      await hasText(tooltip(page), part);
+    }
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
   test.each(['dark', 'light'])(
     'raw DCGM series, instant: pivots, scores stragglers, finds XID, throttling and the broken link (%s)',
     async (theme) => {
@@ -334,9 +418,11 @@ describe('GPU topology: other inputs', () => {
       ]);
       const at = await cellCentreFromList(page, 'xid', 'gpu-node-19/2');
       await page.keyboard.press('Escape');
+      await isGone(tooltip(page));
       await page.mouse.move(at.x, at.y);
-      await expect(tooltip(page).textContent()).resolves.toMatch(/48: Double Bit ECC Error/);
-      await expect(tooltip(page).textContent()).resolves.toMatch(/Memory used.*%/);
+      await hasAttr(tooltip(page), 'data-gpu-key', 'gpu-node-19/2');
+      await hasText(tooltip(page), /48: Double Bit ECC Error/);
+      await hasText(tooltip(page), /Memory used.*%/);
       await shoot(page, `dcgm-instant-${theme}`);
       expect(consoleErrors).toEqual([]);
       await page.close();
@@ -393,7 +479,7 @@ describe('GPU topology: other inputs', () => {
     await expect(map.getAttribute('data-scrollable')).resolves.toBe('false');
     const box = (await map.boundingBox())!;
     await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
-    await expect(tooltip(page).getAttribute('data-gpu-key')).resolves.toMatch(/^gpu-node-\d+\/\d$/);
+    await hasAttr(tooltip(page), 'data-gpu-key', /^gpu-node-\d+\/\d$/);
     await shoot(page, `fleet-16k-${theme}`);
     expect(consoleErrors).toEqual([]);
     await page.close();

@@ -16,6 +16,7 @@ import { gpuLinks } from '../data/dataLinks';
 import { autoGroupLabel, buildSections, computeLayout, filterGpus } from '../data/layout';
 import { buildTopologyModel, resolveColorColumn, type MetricColumn } from '../data/model';
 import { migrateOptions, parseLabelList, type TopologyOptions } from '../data/options';
+import { listPlacement } from '../data/placement';
 import { topologySupport } from '../data/support';
 import { paletteFor, type MapScene } from './draw';
 import { GpuTooltip } from './GpuTooltip';
@@ -30,36 +31,6 @@ const TOOLBAR_HEIGHT = 36;
 const SCROLLBAR = 14;
 
 type Props = PanelProps<TopologyOptions>;
-
-/** Where the issue list goes and how big it is, given the panel size. */
-function listPlacement(option: TopologyOptions['issueList'], width: number, height: number, issues: number) {
-  const right = {
-    placement: 'right' as const,
-    width: Math.round(Math.min(280, Math.max(190, width * 0.22))),
-    height: 0,
-  };
-  const bottom = {
-    placement: 'bottom' as const,
-    width: 0,
-    height: Math.round(Math.min(140, Math.max(76, height * 0.25))),
-  };
-  switch (option) {
-    case 'hidden':
-      return undefined;
-    case 'right':
-      return width >= 360 ? right : undefined;
-    case 'bottom':
-      return height >= 180 ? bottom : undefined;
-    default:
-      if (issues === 0) {
-        return undefined;
-      }
-      if (width >= 640) {
-        return right;
-      }
-      return height >= 280 ? bottom : undefined;
-  }
-}
 
 export function TopologyPanel({ data, options: rawOptions, width, height, replaceVariables, id }: Props) {
   const theme = useTheme2();

@@ -12,11 +12,12 @@
  * - hover: pointer moves to other GPUs, in page, until the tooltip shows the
  *   new GPU (the overlay repaint happens in the same handler);
  * - long tasks (PerformanceObserver 'longtask') during render and hovering.
- * It prints a markdown table (medians over ROUNDS page loads).
+ * It prints a markdown table (medians over ROUNDS page loads) and writes it to
+ * test-output/bench-gpu-topology.md.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import type { Page } from 'playwright-core';
@@ -209,12 +210,17 @@ test('GPU topology benchmark', async () => {
     expect(panel.every((x) => Number.isFinite(x))).toBe(true);
     expect(hovers.length).toBeGreaterThan(10);
   }
+  const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), load average ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} at the end`;
   const table = [
-    `GPU topology panel, ${WIDTH}×${HEIGHT}, medians of ${ROUNDS} page loads, ${HOVERS} hovers per size (ms)`,
+    `GPU topology panel, ${WIDTH}×${HEIGHT}, medians of ${ROUNDS} page loads, ${HOVERS} hovers per size (ms); ${machine}`,
     '',
     '| GPUs | floor: bare canvas | harness, no data | panel: data to painted | panel / floor | hover p50 | hover p95 | hover max | longest task, render | longest task, hovering |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n');
   process.stdout.write(`\n${table}\n\n`);
+  mkdirSync(join(repo, 'test-output'), { recursive: true });
+  writeFileSync(join(repo, 'test-output', 'bench-gpu-topology.md'), `${table}\n`);
 });

@@ -36,7 +36,7 @@ export function Toolbar({
         value={search}
         onChange={onSearch}
         escapeRegex={false}
-        placeholder="Search host, pod, namespace"
+        placeholder="Host, pod or namespace"
         aria-label="Search GPUs by host, pod or namespace"
         data-testid="gpu-topology-search"
       />

@@ -312,6 +312,48 @@ describe('buildTopologyModel: frames written by the mlwatch backend', () => {
     expect(m.notices.join(' ')).not.toMatch(/duplicated/);
   });
 
+  it('reads the optional columns of the gpu table: MIG slices, throttling, NVLink and extra metrics', () => {
+    const num = (name: string, values: Array<number | null>, displayNameFromDS?: string) => ({
+      name,
+      type: FieldType.number,
+      values,
+      config: displayNameFromDS ? { displayNameFromDS } : {},
+    });
+    const m = buildTopologyModel([
+      createDataFrame({
+        fields: [
+          { name: 'host', type: FieldType.string, values: ['n1', 'n1', 'n1', 'n2'] },
+          { name: 'gpu', type: FieldType.string, values: ['0', '0', '1', '0'] },
+          { name: 'gpu_instance', type: FieldType.string, values: ['1', '2', '', ''] },
+          { name: 'uuid', type: FieldType.string, values: ['GPU-a', 'GPU-a', 'GPU-b', 'GPU-c'] },
+          num('DCGM_FI_DEV_GPU_UTIL', [90, 91, 92, 93], 'Utilisation (mean)'),
+          num('xid_max', [0, 0, null, 79]),
+          num('throttle_events', [0, 3, 0, 0], 'Throttling clock events'),
+          num('thermal_violation_share', [0, 0, 0.2, 0], 'Time throttled by temperature'),
+          num('power_violation_share', [0, 0, 0, 0], 'Time throttled by power'),
+          num('DCGM_FI_DEV_CLOCKS_EVENT_REASONS', [1, 0, 0, 8]),
+          num('nvlink_bandwidth_rate', [5, 5, 5, null], 'NVLink bandwidth counter rate'),
+          num('DCGM_FI_PROF_SM_ACTIVE', [0.9, 0.8, 0.7, 0.6], 'DCGM_FI_PROF_SM_ACTIVE (mean)'),
+        ],
+      }),
+    ]);
+    // Two MIG slices of one GPU stay two cells.
+    expect(m.gpus).toHaveLength(4);
+    expect(m.gpus.filter((g) => g.host === 'n1' && g.gpu === '0').map((g) => g.mig)).toEqual(['1', '2']);
+    const reasons = (host: string, gpu: string, mig = '') =>
+      m.gpus.find((g) => g.host === host && g.gpu === gpu && g.mig === mig)!.throttle;
+    // gpu_idle (bit 1) is not throttling; events and violation time are.
+    expect(reasons('n1', '0', '1')).toEqual([]);
+    expect(reasons('n1', '0', '2')).toEqual(['throttled']);
+    expect(reasons('n1', '1')).toEqual(['thermal']);
+    expect(reasons('n2', '0')).toEqual(['hw_slowdown']);
+    expect(m.counts).toEqual({ stragglers: 0, xid: 1, throttled: 3 });
+    expect(byKey(m, 'n2', '0').xid).toBe(79);
+    // Columns the panel does not know keep their name and can colour the map.
+    expect(resolveColorColumn(m, 'field', 'DCGM_FI_PROF_SM_ACTIVE')!.title).toBe('DCGM_FI_PROF_SM_ACTIVE (mean)');
+    expect(resolveColorColumn(m, 'field', 'nvlink_bandwidth_rate')!.count).toBe(3);
+  });
+
   it('reads the alert frame alone: a score without the verdict columns', () => {
     const m = buildTopologyModel(frames.slice(2));
     expect(m.gpus).toHaveLength(1);

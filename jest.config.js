@@ -2,6 +2,7 @@
 process.env.TZ = 'UTC';
 
 const base = require('./.config/jest.config');
+const { grafanaESModules, nodeModulesToTransform } = require('./.config/jest/utils');
 
 // The generated transform only matches .js/.ts; d3's ESM builds ship as .mjs.
 const swcTransform = base.transform['^.+\\.(t|j)sx?$'];
@@ -15,4 +16,6 @@ module.exports = {
     ...base.transform,
     '^.+\\.mjs$': swcTransform,
   },
+  // d3's own packages (d3-scale, d3-array, ...) and internmap are ESM only too.
+  transformIgnorePatterns: [nodeModulesToTransform([...grafanaESModules, 'd3-[a-z-]+', 'internmap'])],
 };

@@ -1,9 +1,10 @@
 import { createDataFrame, FieldType } from '@grafana/data';
 
+import { buildTopologyModel } from './model';
 import { topologySupport } from './support';
 
 describe('topologySupport', () => {
-  it('reads the gpu table', () => {
+  it('summarises the fleet', () => {
     const frame = createDataFrame({
       fields: [
         { name: 'host', type: FieldType.string, values: ['n1', 'n1', 'n2'] },
@@ -11,33 +12,18 @@ describe('topologySupport', () => {
         { name: 'utilization', type: FieldType.number, values: [90, 80, 10] },
       ],
     });
-    expect(topologySupport([frame])).toEqual({ kind: 'ok', summary: '3 GPUs on 2 nodes' });
+    expect(topologySupport(buildTopologyModel([frame]), true)).toEqual({ kind: 'ok', summary: '3 GPUs on 2 nodes' });
+    const one = createDataFrame({ fields: [{ name: 'gpu', type: FieldType.string, values: ['0'] }] });
+    expect(topologySupport(buildTopologyModel([one]), true)).toEqual({ kind: 'ok', summary: '1 GPU on 1 node' });
   });
 
-  it('reads DCGM series with Hostname or instance labels, counting duplicates once', () => {
-    const series = (labels: Record<string, string>) =>
-      createDataFrame({
-        fields: [
-          { name: 'Time', type: FieldType.time, values: [1] },
-          { name: 'Value', type: FieldType.number, labels, values: [50] },
-        ],
-      });
-    const frames = [
-      series({ Hostname: 'a', gpu: '0' }),
-      series({ Hostname: 'a', gpu: '0' }),
-      series({ instance: 'b:9400', gpu: '3' }),
-    ];
-    expect(topologySupport(frames)).toEqual({ kind: 'ok', summary: '2 GPUs on 2 nodes' });
-  });
-
-  it('explains series without gpu labels', () => {
-    const frame = createDataFrame({
-      fields: [
-        { name: 'Time', type: FieldType.time, values: [1] },
-        { name: 'Value', type: FieldType.number, labels: { job: 'x' }, values: [1] },
-      ],
+  it('tells empty data from data without GPUs', () => {
+    expect(topologySupport(buildTopologyModel([]), false).kind).toBe('empty');
+    const other = createDataFrame({
+      fields: [{ name: 'Value', type: FieldType.number, values: [1], labels: { job: 'x' } }],
     });
-    expect(topologySupport([frame]).kind).toBe('unsupported');
-    expect(topologySupport([]).kind).toBe('empty');
+    const s = topologySupport(buildTopologyModel([other]), true);
+    expect(s).toMatchObject({ kind: 'unsupported', message: 'No GPUs found in this data' });
+    expect(s.kind !== 'ok' && s.needs).toMatch(/Hostname/);
   });
 });

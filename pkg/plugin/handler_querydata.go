@@ -59,7 +59,7 @@ func (d *Datasource) query(ctx context.Context, q backend.DataQuery, fromAlert b
 				"mlwatch failed on this query (an internal error; the plugin log has details)")
 		}
 	}()
-	mq, err := models.ParseQuery(q.JSON, q.QueryType)
+	mq, err := models.ParseQueryWith(q.JSON, q.QueryType, d.settings.Defaults)
 	if err != nil {
 		return d.errorResponse(err)
 	}

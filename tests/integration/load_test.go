@@ -262,4 +262,3 @@ func raceBinary(t *testing.T) string {
 	t.Logf("built the race-enabled plugin in %v", time.Since(start).Round(time.Second))
 	return out
 }
-

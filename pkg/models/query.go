@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mlwatch/mlwatch/pkg/drift"
 )
@@ -248,7 +249,27 @@ type QueryError struct {
 func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
 
 func qerr(field, format string, args ...any) error {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = shorten(s)
+		}
+	}
 	return &QueryError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// maxQuoted bounds a user's value quoted back in a message.
+const maxQuoted = 80
+
+// shorten cuts a long value for a message, on a character boundary.
+func shorten(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // ParseQuery decodes a query's JSON and fills the built-in defaults.
@@ -264,7 +285,7 @@ func ParseQueryWith(raw []byte, queryType string, d Defaults) (*Query, error) {
 	q := &Query{}
 	if len(strings.TrimSpace(string(raw))) > 0 {
 		if err := json.Unmarshal(raw, q); err != nil {
-			return nil, &QueryError{Field: "query", Message: "the query is not valid JSON for mlwatch: " + err.Error()}
+			return nil, jsonError(err)
 		}
 	}
 	if queryType != "" {

@@ -288,6 +288,10 @@ func loadClickHouse(j *jsonClickHouse, secure map[string]string) (*ClickHouse, e
 		Password: secure[SecretClickHousePassword],
 		Database: strings.TrimSpace(j.Database),
 	}
+	if strings.Contains(c.Host, "@") {
+		// Never echo it: the part before @ is likely a password.
+		return nil, &FieldError{"clickhouse.host", "the host contains \"@\": give only the host name, and put the user and password in their own fields"}
+	}
 	if strings.Contains(c.Host, "://") || strings.ContainsAny(c.Host, "/ ") {
 		return nil, &FieldError{"clickhouse.host", fmt.Sprintf("%q is not a host name: give only the host (for example clickhouse.example.com) and set the port and protocol separately", c.Host)}
 	}

@@ -53,6 +53,13 @@ func newDatasource(jsonData []byte, secure map[string]string) *Datasource {
 	for _, v := range secure {
 		secrets = append(secrets, v)
 	}
+	// Servers may echo the Authorization header they were sent.
+	if p := settings.Prometheus; p != nil {
+		secrets = append(secrets, diagnose.BasicAuth(p.BasicAuthUser, p.BasicAuthPassword))
+	}
+	if c := settings.ClickHouse; c != nil {
+		secrets = append(secrets, diagnose.BasicAuth(c.User, c.Password))
+	}
 	d := &Datasource{settings: settings, settingsErr: err, redactor: diagnose.NewRedactor(secrets...)}
 	if settings.Prometheus != nil {
 		if c, err := prometheus.New(*settings.Prometheus); err != nil {

@@ -54,7 +54,7 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 func (d *Datasource) query(ctx context.Context, q backend.DataQuery, fromAlert bool) (res backend.DataResponse) {
 	defer func() {
 		if r := recover(); r != nil {
-			log.DefaultLogger.Error("query panicked", "refId", q.RefID, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			log.DefaultLogger.Error("query panicked", "refId", q.RefID, "panic", d.redactor.Redact(fmt.Sprint(r)), "stack", string(debug.Stack()))
 			res = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin,
 				"mlwatch failed on this query (an internal error; the plugin log has details)")
 		}

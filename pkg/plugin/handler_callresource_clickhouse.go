@@ -100,7 +100,9 @@ func (e *notFound) Error() string { return e.msg }
 
 // chQuery runs one catalog query, read-only and bounded.
 func (d *Datasource) chQuery(ctx context.Context, sql string, limit int) (*clickhouse.Result, error) {
-	res, err := d.clickhouse.Query(ctx, sql, clickhouse.Settings{MaxRows: int64(limit) + 1, MaxBytes: chListMaxBytes, MaxExecutionTime: resourceTimeout})
+	// No MaxExecutionTime: the datasource's timeout applies, lowered by
+	// the route's deadline.
+	res, err := d.clickhouse.Query(ctx, sql, clickhouse.Settings{MaxRows: int64(limit) + 1, MaxBytes: chListMaxBytes})
 	if err != nil {
 		return nil, fmt.Errorf("listing from ClickHouse: %w", err)
 	}

@@ -102,7 +102,9 @@ func (d *Datasource) errorResponse(err error) backend.DataResponse {
 			status = backend.StatusBadRequest
 		}
 		src := backend.ErrorSourcePlugin
-		if p.Downstream {
+		// A canceled request was canceled by Grafana or the user, not
+		// failed by the plugin.
+		if p.Downstream || p.Kind == diagnose.KindCanceled {
 			src = backend.ErrorSourceDownstream
 		}
 		return backend.ErrDataResponseWithSource(status, src, msg)

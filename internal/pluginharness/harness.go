@@ -35,6 +35,9 @@ type Options struct {
 	Log io.Writer
 	// StartTimeout bounds the handshake; default 30s.
 	StartTimeout time.Duration
+	// Env adds variables to the plugin's environment (for example GORACE
+	// for a binary built with -race).
+	Env []string
 }
 
 // Plugin is a running plugin process and its gRPC clients.
@@ -82,6 +85,7 @@ func Start(ctx context.Context, binary string, opts Options) (*Plugin, error) {
 		"GF_EDITION=oss",
 		"GF_PLUGIN_VERSION=harness",
 	)
+	cmd.Env = append(cmd.Env, opts.Env...)
 	handshake := goplugin.HandshakeConfig{
 		ProtocolVersion:  grpcplugin.ProtocolVersion,
 		MagicCookieKey:   grpcplugin.MagicCookieKey,
@@ -278,4 +282,33 @@ func (p *Plugin) CallResource(ctx context.Context, ds Datasource, method, path s
 		return nil, errors.New("CallResource: empty response stream")
 	}
 	return out, nil
+}
+
+// CollectMetrics returns the plugin's metrics in the Prometheus text
+// format, as Grafana scrapes them (the process's Go runtime metrics
+// included: go_goroutines, go_memstats_*).
+func (p *Plugin) CollectMetrics(ctx context.Context, ds Datasource) (string, error) {
+	pc := p.pluginContext(ds)
+	resp, err := p.diagnostics.CollectMetrics(ctx, &pluginv2.CollectMetricsRequest{PluginContext: backend.ToProto().PluginContext(pc)})
+	if err != nil {
+		return "", fmt.Errorf("CollectMetrics: %w", err)
+	}
+	if resp.GetMetrics() == nil {
+		return "", nil
+	}
+	return string(resp.GetMetrics().GetPrometheus()), nil
+}
+
+// Metric reads one unlabelled sample (such as go_goroutines) from the text
+// CollectMetrics returns.
+func Metric(text, name string) (float64, bool) {
+	for _, line := range strings.Split(text, "\n") {
+		rest, ok := strings.CutPrefix(line, name+" ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+		return v, err == nil
+	}
+	return 0, false
 }

@@ -7,10 +7,13 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -200,15 +203,36 @@ func shorten(s string, n int) string {
 // logged. Secrets shorter than 4 bytes are ignored to avoid mangling text.
 type Redactor struct{ secrets []string }
 
-// NewRedactor returns a Redactor for the given secret values.
+// NewRedactor returns a Redactor for the given secret values. Each secret
+// is also removed in the URL-escaped forms a server may echo it in; the
+// longest secrets are removed first, so that one containing another goes
+// whole.
 func NewRedactor(secrets ...string) *Redactor {
 	r := &Redactor{}
+	seen := map[string]bool{}
 	for _, s := range secrets {
-		if len(s) >= 4 {
-			r.secrets = append(r.secrets, s)
+		if len(s) < 4 {
+			continue
+		}
+		for _, v := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
+			if !seen[v] {
+				seen[v] = true
+				r.secrets = append(r.secrets, v)
+			}
 		}
 	}
+	sort.SliceStable(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
 	return r
+}
+
+// BasicAuth is the credential of an "Authorization: Basic" header, which
+// a server may echo back in an error: give it to NewRedactor beside the
+// password.
+func BasicAuth(user, password string) string {
+	if password == "" {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
 }
 
 // Redact replaces every secret in s with "[redacted]".

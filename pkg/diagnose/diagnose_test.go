@@ -96,6 +96,18 @@ func TestRedactor(t *testing.T) {
 	if got != "password [redacted] and abc" {
 		t.Errorf("Redact = %q", got)
 	}
+	tests := []struct{ secret, text, want string }{
+		{"p@ss w/rd+1", "url ?password=p%40ss+w%2Frd%2B1 path /p@ss%20w%2Frd+1 raw p@ss w/rd+1", "url ?password=[redacted] path /[redacted] raw [redacted]"},
+		{BasicAuth("grafana", "hunter22"), "Authorization: Basic Z3JhZmFuYTpodW50ZXIyMg==", "Authorization: Basic [redacted]"},
+	}
+	for _, tt := range tests {
+		if got := NewRedactor("hunter", tt.secret).Redact(tt.text); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	if BasicAuth("u", "") != "" {
+		t.Error("no password, no credential")
+	}
 	var nilR *Redactor
 	if nilR.Redact("x") != "x" {
 		t.Error("nil redactor should pass text through")

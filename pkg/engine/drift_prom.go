@@ -56,8 +56,9 @@ func (e *Engine) promDrift(ctx context.Context, req Request) (*DriftRun, error) 
 	if err != nil {
 		return nil, err
 	}
-	run.Notices = append(pq.log.notices, run.Notices...)
-	run.Executed = pq.log.executed
+	notices, executed := pq.log.sorted()
+	run.Notices = append(notices, run.Notices...)
+	run.Executed = executed
 	return run, nil
 }
 
@@ -83,8 +84,9 @@ func (e *Engine) promDistribution(ctx context.Context, req Request) (*Distributi
 	if err != nil {
 		return nil, err
 	}
-	run.Notices = append(pq.log.notices, run.Notices...)
-	run.Executed = pq.log.executed
+	notices, executed := pq.log.sorted()
+	run.Notices = append(notices, run.Notices...)
+	run.Executed = executed
 	return run, nil
 }
 
@@ -120,6 +122,18 @@ func (l *runLog) notice(format string, args ...any) {
 	if !slices.Contains(l.notices, msg) {
 		l.notices = append(l.notices, msg)
 	}
+}
+
+// sorted returns the notices and the PromQL sent in a fixed order: the
+// parallel requests finish in any order, and the same query must give the
+// same frames every time (caches, diffs, alert state).
+func (l *runLog) sorted() (notices, executed []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	notices, executed = slices.Clone(l.notices), slices.Clone(l.executed)
+	slices.Sort(notices)
+	slices.Sort(executed)
+	return notices, executed
 }
 
 func (l *runLog) executedQuery(s string) {

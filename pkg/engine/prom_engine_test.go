@@ -73,8 +73,11 @@ func TestPromFaults(t *testing.T) {
 			if !errors.As(err, &qe) || !strings.Contains(err.Error(), "larger than the limit") {
 				t.Errorf("err = %v", err)
 			}
-			if calls < 3 {
-				t.Errorf("%d requests, want the raw reads and then the increase() queries", calls)
+			// At least one raw read, then at least one increase() query:
+			// the first window to fail cancels its sibling, which may not
+			// have been sent yet.
+			if calls < 2 {
+				t.Errorf("%d requests, want a raw read and then an increase() query", calls)
 			}
 		}},
 		{"slow server hits the query timeout", func(w http.ResponseWriter, r *http.Request) {

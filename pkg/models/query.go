@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mlwatch/mlwatch/pkg/drift"
 )
@@ -248,28 +249,90 @@ type QueryError struct {
 func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
 
 func qerr(field, format string, args ...any) error {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = shorten(s)
+		}
+	}
 	return &QueryError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// ParseQuery decodes a query's JSON and fills defaults. Unknown fields are
-// ignored (older and newer editors may add some); wrong types are errors.
+// maxQuoted bounds a user's value quoted back in a message.
+const maxQuoted = 80
+
+// shorten cuts a long value for a message, on a character boundary.
+func shorten(s string) string {
+	if len(s) <= maxQuoted {
+		return s
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// ParseQuery decodes a query's JSON and fills the built-in defaults.
+// Unknown fields are ignored (older and newer editors may add some); wrong
+// types are errors.
 func ParseQuery(raw []byte, queryType string) (*Query, error) {
+	return ParseQueryWith(raw, queryType, BuiltinDefaults())
+}
+
+// ParseQueryWith is ParseQuery with the datasource's defaults
+// (jsonData.defaults) for what the query leaves empty.
+func ParseQueryWith(raw []byte, queryType string, d Defaults) (*Query, error) {
 	q := &Query{}
 	if len(strings.TrimSpace(string(raw))) > 0 {
 		if err := json.Unmarshal(raw, q); err != nil {
-			return nil, &QueryError{Field: "query", Message: "the query is not valid JSON for mlwatch: " + err.Error()}
+			return nil, jsonError(err)
 		}
 	}
 	if queryType != "" {
 		q.QueryType = queryType
 	}
-	q.applyDefaults()
+	q.applyDefaults(d.orBuiltin())
 	return q, nil
 }
 
-func (q *Query) applyDefaults() {
+// orBuiltin fills the fields a zero Defaults (or a partly filled one built
+// in code) lacks with the built-in values, so that applyDefaults never
+// writes an empty default.
+func (d Defaults) orBuiltin() Defaults {
+	b := BuiltinDefaults()
+	str := func(v *string, def string) {
+		if *v == "" {
+			*v = def
+		}
+	}
+	str(&d.FeatureMetric, b.FeatureMetric)
+	str(&d.ConfidenceMetric, b.ConfidenceMetric)
+	str(&d.PredictionsMetric, b.PredictionsMetric)
+	str(&d.FeatureLabel, b.FeatureLabel)
+	str(&d.ClassLabel, b.ClassLabel)
+	str(&d.GPUGroupLabel, b.GPUGroupLabel)
+	str(&d.TracesSchema, b.TracesSchema)
+	if d.StragglerThreshold == 0 {
+		d.StragglerThreshold = b.StragglerThreshold
+	}
+	if d.MinGroupMedian == 0 {
+		d.MinGroupMedian = b.MinGroupMedian
+	}
+	if d.MinCount == 0 {
+		d.MinCount = b.MinCount
+	}
+	if d.TracesLimit == 0 {
+		d.TracesLimit = b.TracesLimit
+	}
+	return d
+}
+
+func (q *Query) applyDefaults(d Defaults) {
 	if q.Method == "" {
 		q.Method = "auto"
+	}
+	if q.MinCount == 0 {
+		q.MinCount = d.MinCount
 	}
 	if q.Source == "" {
 		switch {
@@ -281,6 +344,11 @@ func (q *Query) applyDefaults() {
 			q.Source = SourcePrometheus
 		}
 	}
+	// A drift or distribution query over Prometheus that names nothing
+	// reads the datasource's default metric.
+	if q.Prometheus == nil && q.Source == SourcePrometheus && (q.QueryType == TypeDrift || q.QueryType == TypeDistribution) {
+		q.Prometheus = &PromInput{}
+	}
 	if p := q.Prometheus; p != nil {
 		if p.Input == "" {
 			p.Input = "histogram"
@@ -288,8 +356,23 @@ func (q *Query) applyDefaults() {
 				p.Input = "samples"
 			}
 		}
+		if p.Metric == "" && p.Input != "samples" && q.Source == SourcePrometheus {
+			switch {
+			case q.QueryType == TypeDistribution && q.Mode == "classes":
+				p.Metric = d.PredictionsMetric
+			case q.QueryType == TypeDistribution:
+				p.Metric = d.ConfidenceMetric
+			case q.QueryType == TypeDrift:
+				p.Metric = d.FeatureMetric
+			}
+		}
 		if p.FeatureLabel == "" {
-			p.FeatureLabel = "feature"
+			p.FeatureLabel = d.FeatureLabel
+		}
+		// ClassLabel names a column for ClickHouse, so only Prometheus
+		// class distributions take the label default.
+		if q.ClassLabel == "" && q.Source == SourcePrometheus && q.QueryType == TypeDistribution && q.Mode == "classes" {
+			q.ClassLabel = d.ClassLabel
 		}
 	}
 	if c := q.ClickHouse; c != nil && c.Layout == "" {
@@ -319,13 +402,13 @@ func (q *Query) applyDefaults() {
 	}
 	if g := q.GPU; g != nil {
 		if g.GroupLabel == "" {
-			g.GroupLabel = "namespace"
+			g.GroupLabel = d.GPUGroupLabel
 		}
 		if g.StragglerThreshold == 0 {
-			g.StragglerThreshold = 0.75
+			g.StragglerThreshold = d.StragglerThreshold
 		}
 		if g.MinGroupMedian == 0 {
-			g.MinGroupMedian = 40
+			g.MinGroupMedian = d.MinGroupMedian
 		}
 	}
 	if q.Traces == nil && q.QueryType == TypeTraces {
@@ -333,10 +416,15 @@ func (q *Query) applyDefaults() {
 	}
 	if t := q.Traces; t != nil {
 		if t.Schema == "" {
-			t.Schema = "otel"
+			t.Schema = d.TracesSchema
+		}
+		// The default database and table belong to the default schema:
+		// a query that picks the other schema keeps that schema's own.
+		if t.Schema == d.TracesSchema && t.Database == "" && t.Table == "" {
+			t.Database, t.Table = d.TracesDatabase, d.TracesTable
 		}
 		if t.Limit == 0 {
-			t.Limit = 100
+			t.Limit = d.TracesLimit
 		}
 	}
 }

@@ -108,6 +108,9 @@ func (c ClickHouse) Address() string {
 type Settings struct {
 	Prometheus *Prometheus
 	ClickHouse *ClickHouse
+	// Defaults fill what a query leaves empty; always set (the built-in
+	// defaults when jsonData has none).
+	Defaults Defaults
 }
 
 // Secrets lists every secret value so that messages can be scrubbed.
@@ -129,6 +132,7 @@ func (s Settings) Secrets() []string {
 type jsonSettings struct {
 	Prometheus *jsonPrometheus `json:"prometheus"`
 	ClickHouse *jsonClickHouse `json:"clickhouse"`
+	Defaults   *jsonDefaults   `json:"defaults"`
 }
 
 type jsonTLS struct {
@@ -195,11 +199,17 @@ func Load(jsonData []byte, secure map[string]string) (Settings, error) {
 	var raw jsonSettings
 	if len(strings.TrimSpace(string(jsonData))) > 0 {
 		if err := json.Unmarshal(jsonData, &raw); err != nil {
-			return Settings{}, fmt.Errorf("the datasource settings (jsonData) are not valid JSON: %w", err)
+			return Settings{Defaults: BuiltinDefaults()}, fmt.Errorf("the datasource settings (jsonData) are not valid JSON: %w", err)
 		}
 	}
 	var s Settings
 	var errs []error
+	d, err := loadDefaults(raw.Defaults)
+	if err != nil {
+		errs = append(errs, err)
+		d = BuiltinDefaults()
+	}
+	s.Defaults = d
 	if raw.Prometheus != nil && strings.TrimSpace(raw.Prometheus.URL) != "" {
 		p, err := loadPrometheus(raw.Prometheus, secure)
 		if err != nil {
@@ -277,6 +287,10 @@ func loadClickHouse(j *jsonClickHouse, secure map[string]string) (*ClickHouse, e
 		User:     strings.TrimSpace(j.Username),
 		Password: secure[SecretClickHousePassword],
 		Database: strings.TrimSpace(j.Database),
+	}
+	if strings.Contains(c.Host, "@") {
+		// Never echo it: the part before @ is likely a password.
+		return nil, &FieldError{"clickhouse.host", "the host contains \"@\": give only the host name, and put the user and password in their own fields"}
 	}
 	if strings.Contains(c.Host, "://") || strings.ContainsAny(c.Host, "/ ") {
 		return nil, &FieldError{"clickhouse.host", fmt.Sprintf("%q is not a host name: give only the host (for example clickhouse.example.com) and set the port and protocol separately", c.Host)}

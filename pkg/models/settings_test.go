@@ -96,6 +96,7 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{name: "clickhouse URL as host", json: `{"clickhouse":{"host":"http://ch:8123"}}`, wantErr: "clickhouse.host"},
+		{name: "clickhouse credentials in the host", json: `{"clickhouse":{"host":"u:pw-in-host@ch"}}`, wantErr: "clickhouse.host"},
 		{name: "clickhouse bad port", json: `{"clickhouse":{"host":"ch","port":70000}}`, wantErr: "clickhouse.port"},
 		{name: "clickhouse fractional port", json: `{"clickhouse":{"host":"ch","port":9000.5}}`, wantErr: "clickhouse.port"},
 		{name: "clickhouse bad protocol", json: `{"clickhouse":{"host":"ch","protocol":"grpc"}}`, wantErr: "use native or http"},

@@ -53,6 +53,13 @@ func newDatasource(jsonData []byte, secure map[string]string) *Datasource {
 	for _, v := range secure {
 		secrets = append(secrets, v)
 	}
+	// Servers may echo the Authorization header they were sent.
+	if p := settings.Prometheus; p != nil {
+		secrets = append(secrets, diagnose.BasicAuth(p.BasicAuthUser, p.BasicAuthPassword))
+	}
+	if c := settings.ClickHouse; c != nil {
+		secrets = append(secrets, diagnose.BasicAuth(c.User, c.Password))
+	}
 	d := &Datasource{settings: settings, settingsErr: err, redactor: diagnose.NewRedactor(secrets...)}
 	if settings.Prometheus != nil {
 		if c, err := prometheus.New(*settings.Prometheus); err != nil {
@@ -68,7 +75,7 @@ func newDatasource(jsonData []byte, secure map[string]string) *Datasource {
 			d.clickhouse = c
 		}
 	}
-	d.engine = &engine.Engine{Prom: d.prom, ClickHouse: d.clickhouse, Limits: engine.DefaultLimits()}
+	d.engine = &engine.Engine{Prom: d.prom, ClickHouse: d.clickhouse, Limits: engineLimits(settings.Defaults)}
 	d.resources = d.newResourceHandler()
 	return d
 }
@@ -89,4 +96,26 @@ func joinErr(a, b error) error {
 		return b
 	}
 	return fmt.Errorf("%w; %w", a, b)
+}
+
+// engineLimits are the engine's default limits with the ones the datasource
+// settings lower or raise (jsonData.defaults; zero keeps the default).
+func engineLimits(d models.Defaults) engine.Limits {
+	l := engine.DefaultLimits()
+	if d.MaxSeries > 0 {
+		l.MaxSeries = d.MaxSeries
+	}
+	if d.MaxPoints > 0 {
+		l.MaxPoints = d.MaxPoints
+	}
+	if d.MaxRows > 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if d.MaxBytes > 0 {
+		l.MaxBytes = d.MaxBytes
+	}
+	if d.QueryTimeout > 0 {
+		l.QueryTimeout = d.QueryTimeout
+	}
+	return l
 }

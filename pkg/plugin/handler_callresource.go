@@ -66,6 +66,8 @@ type listParams struct {
 	label      string
 	matchers   string
 	featureLbl string
+	// defaults are the datasource's (jsonData.defaults).
+	defaults models.Defaults
 }
 
 var (
@@ -150,14 +152,20 @@ func labelValues(ctx context.Context, c *prometheus.Client, p listParams, lim pr
 // featureNames lists a histogram's features: the feature label's values on
 // its _bucket series.
 func featureNames(ctx context.Context, c *prometheus.Client, p listParams, lim prometheus.Limits) ([]string, error) {
-	if p.metric == "" {
+	metric := p.metric
+	if metric == "" {
+		metric = p.defaults.FeatureMetric
+	}
+	if metric == "" {
 		return nil, &missingParam{"say which histogram: ?metric=<base name>"}
 	}
 	label := p.featureLbl
 	if label == "" {
+		label = p.defaults.FeatureLabel
+	}
+	if label == "" {
 		label = "feature"
 	}
-	metric := p.metric
 	if !strings.HasSuffix(metric, "_bucket") {
 		metric += "_bucket"
 	}
@@ -197,6 +205,7 @@ func (d *Datasource) promList(list promLister) http.HandlerFunc {
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 			return
 		}
+		p.defaults = d.settings.Defaults
 		ctx, cancel := context.WithTimeout(r.Context(), resourceTimeout)
 		defer cancel()
 		lim := prometheus.Limits{MaxBytes: 16 << 20, MaxSeries: 100_000, MaxPoints: 1}

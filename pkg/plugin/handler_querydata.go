@@ -54,12 +54,12 @@ func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataReques
 func (d *Datasource) query(ctx context.Context, q backend.DataQuery, fromAlert bool) (res backend.DataResponse) {
 	defer func() {
 		if r := recover(); r != nil {
-			log.DefaultLogger.Error("query panicked", "refId", q.RefID, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			log.DefaultLogger.Error("query panicked", "refId", q.RefID, "panic", d.redactor.Redact(fmt.Sprint(r)), "stack", string(debug.Stack()))
 			res = backend.ErrDataResponseWithSource(backend.StatusInternal, backend.ErrorSourcePlugin,
 				"mlwatch failed on this query (an internal error; the plugin log has details)")
 		}
 	}()
-	mq, err := models.ParseQuery(q.JSON, q.QueryType)
+	mq, err := models.ParseQueryWith(q.JSON, q.QueryType, d.settings.Defaults)
 	if err != nil {
 		return d.errorResponse(err)
 	}
@@ -102,7 +102,9 @@ func (d *Datasource) errorResponse(err error) backend.DataResponse {
 			status = backend.StatusBadRequest
 		}
 		src := backend.ErrorSourcePlugin
-		if p.Downstream {
+		// A canceled request was canceled by Grafana or the user, not
+		// failed by the plugin.
+		if p.Downstream || p.Kind == diagnose.KindCanceled {
 			src = backend.ErrorSourceDownstream
 		}
 		return backend.ErrDataResponseWithSource(status, src, msg)

@@ -245,7 +245,35 @@ func fixtureCases(t *testing.T) []chdbCase {
 	cases = append(cases, traceCases(t, "signoz trace by lookup: ", signoz, true)...)
 	cases = append(cases, traceCases(t, "signoz trace by time range: ", signozLocal, false)...)
 	cases = append(cases, fallbackCase(t, "signoz trace fallback: unknown trace by time range", signoz))
+	cases = append(cases, serviceCases(t, "otel services: ", otelDefault, []string{"batch-worker", "fraud-scoring", "legacy", "rag-api", "x' OR 1=1 --"})...)
+	cases = append(cases, serviceCases(t, "signoz services: ", signoz, []string{"batch-worker", "fraud-scoring", "rag-api", "x' OR 1=1 --"})...)
 	return cases
+}
+
+// serviceCases are the service picker's queries: all services in the
+// fixture range (in name order), a search, a limit (limit+1 rows come
+// back so that a cut list is known), and injection attempts in the search.
+func serviceCases(t *testing.T, prefix string, s *Source, all []string) []chdbCase {
+	t.Helper()
+	mk := func(name, search string, limit int, want ...string) chdbCase {
+		sql, err := s.ServicesSQL(fixFrom, fixTo, search, limit)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var expect []map[string]any
+		for _, w := range want {
+			expect = append(expect, map[string]any{"mlw_service": w})
+		}
+		return chdbCase{Name: prefix + name, SQL: sql, Rows: len(want), Expect: expect}
+	}
+	return []chdbCase{
+		mk("all in the range, in order", "", 100, all...),
+		mk("search ignores case", "SCOR", 100, "fraud-scoring"),
+		mk("limit asks one more", "", 1, all[:2]...),
+		mk("search with quotes is a literal", "' or 1=1", 100, "x' OR 1=1 --"),
+		mk("injection closing the literal matches nothing", "') > 0 OR 1=1 OR ('", 100),
+		mk("backslash-quote injection matches nothing", `\' OR 1=1 --`, 100),
+	}
 }
 
 func fixtureDir() string { return filepath.Join("..", "..", "tests", "fixtures", "traces") }

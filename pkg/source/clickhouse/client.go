@@ -31,7 +31,7 @@ func New(s models.ClickHouse) (Client, error) {
 		System: "ClickHouse", Address: s.Address(), Timeout: s.Timeout,
 		TLS: s.Secure, HasClientCert: s.TLS.ClientCert != "",
 	}
-	redactor := diagnose.NewRedactor(s.Password, s.TLS.ClientKey)
+	redactor := diagnose.NewRedactor(s.Password, diagnose.BasicAuth(s.User, s.Password), s.TLS.ClientKey)
 	switch s.Protocol {
 	case models.ProtocolHTTP:
 		return newHTTPClient(s, target, redactor)

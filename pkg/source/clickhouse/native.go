@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
@@ -68,10 +69,34 @@ func (c *nativeClient) Close() error { return c.conn.Close() }
 
 func (c *nativeClient) Version(ctx context.Context) (string, error) {
 	var v string
-	if err := c.conn.QueryRow(ctx, "SELECT version()").Scan(&v); err != nil {
+	err := untilDone(ctx, func() error { return c.conn.QueryRow(ctx, "SELECT version()").Scan(&v) }, nil)
+	if err != nil {
 		return "", scrub(c.redactor, c.problem(ctx, err))
 	}
 	return v, nil
+}
+
+// untilDone runs f but returns when ctx ends, whichever comes first. The
+// driver honours the context only once it is connected: a server that
+// accepts the connection and never completes the handshake would hold the
+// caller until the dial timeout. f then finishes on its own (bounded by
+// the driver's dial and read timeouts), and abandon, if given, cleans up
+// after it.
+func untilDone(ctx context.Context, f func() error, abandon func()) error {
+	done := make(chan error, 1)
+	go func() { done <- f() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		go func() {
+			<-done
+			if abandon != nil {
+				abandon()
+			}
+		}()
+		return ctx.Err()
+	}
 }
 
 func (c *nativeClient) problem(ctx context.Context, err error) error {
@@ -135,14 +160,31 @@ func (c *nativeClient) runQuery(ctx context.Context, sql string, s Settings, wit
 	defer cancel()
 	stop := context.AfterFunc(ctx, cancel)
 	defer stop()
-	if withSettings {
-		settings := ch.Settings{}
-		for k, v := range settingsMap(s, exec, c.stringSettings()) {
-			settings[k] = v
+	var rows driver.Rows
+	var mu sync.Mutex
+	err := untilDone(ctx, func() error {
+		qctx := qctx
+		if withSettings {
+			// stringSettings asks the server's version, which connects
+			// without a context: it is inside untilDone too.
+			settings := ch.Settings{}
+			for k, v := range settingsMap(s, exec, c.stringSettings()) {
+				settings[k] = v
+			}
+			qctx = ch.Context(qctx, ch.WithSettings(settings))
 		}
-		qctx = ch.Context(qctx, ch.WithSettings(settings))
-	}
-	rows, err := c.conn.Query(qctx, sql)
+		r, err := c.conn.Query(qctx, sql)
+		mu.Lock()
+		rows = r
+		mu.Unlock()
+		return err
+	}, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if rows != nil {
+			rows.Close()
+		}
+	})
 	if err != nil {
 		return nil, c.queryError(ctx, err, s, withSettings)
 	}

@@ -45,7 +45,7 @@ func New(s models.Prometheus) (*Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsCfg
 	tr.MaxIdleConnsPerHost = 16
-	secrets := []string{s.BasicAuthPassword, s.BearerToken}
+	secrets := []string{s.BasicAuthPassword, diagnose.BasicAuth(s.BasicAuthUser, s.BasicAuthPassword), s.BearerToken}
 	for _, h := range s.Headers {
 		secrets = append(secrets, h.Value)
 	}

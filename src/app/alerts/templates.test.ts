@@ -314,9 +314,7 @@ describe('default PromQL of each template', () => {
     );
     expect(rule.for).toBe('5m');
     expect(rule.labels.severity).toBe('warning');
-    expect(prom('MLRateLimited', { limitedCodes: '429|503', threshold: 0.1 })[0].expr).toContain(
-      'code=~"429|503"'
-    );
+    expect(prom('MLRateLimited', { limitedCodes: '429|503', threshold: 0.1 })[0].expr).toContain('code=~"429|503"');
   });
 
   it('MLServingOOMKilled: a restart in 10m joined with the OOMKilled reason, fires at once', () => {

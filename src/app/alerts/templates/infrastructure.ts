@@ -97,11 +97,7 @@ export const mlServingOOMKilled: AlertTemplate = {
         },
         query: {
           kind: 'prometheus',
-          signal: [
-            `increase(${restarts}[${window}])`,
-            `and ${on(...CONTAINER_LABELS)}`,
-            `(${reason} == 1)`,
-          ].join('\n'),
+          signal: [`increase(${restarts}[${window}])`, `and ${on(...CONTAINER_LABELS)}`, `(${reason} == 1)`].join('\n'),
           op: '>',
           threshold: 0,
         },

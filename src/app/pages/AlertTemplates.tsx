@@ -151,11 +151,12 @@ export function AlertTemplates({ settings }: { settings: AppSettings }) {
               value={filter.search}
               onChange={(e) => setFilter({ ...filter, search: e.currentTarget.value })}
             />
-            <RadioButtonGroup<Area | ''>
-              size="sm"
-              options={[{ label: 'All', value: '' }, ...AREAS.map((a) => ({ label: AREA_TITLES[a], value: a }))]}
+            <Combobox<Area | ''>
+              id="mlwatch-area-filter"
+              placeholder="Area"
+              options={[{ label: 'All areas', value: '' }, ...AREAS.map((a) => ({ label: AREA_TITLES[a], value: a }))]}
               value={filter.area}
-              onChange={(area) => setFilter({ ...filter, area })}
+              onChange={(o) => setFilter({ ...filter, area: o.value })}
             />
             <RadioButtonGroup<Severity | ''>
               size="sm"

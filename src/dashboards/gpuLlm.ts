@@ -40,7 +40,7 @@ export function gpuFleetDashboard(): Dashboard {
     sections: [
       {
         panels: [
-          stat('GPUs', [prom(`count(DCGM_FI_DEV_GPU_UTIL{${GPUS}})`, undefined, { instant: true })], { unit: 'short' }),
+          stat('GPUs', [prom(`count(DCGM_FI_DEV_GPU_UTIL{${GPUS}})`)], { unit: 'short' }),
           stat('Mean utilisation', [prom(`avg(DCGM_FI_DEV_GPU_UTIL{${GPUS}})`)], { unit: 'percent' }),
           stat('Hottest GPU', [prom(`max(DCGM_FI_DEV_GPU_TEMP{${GPUS}})`)], { unit: 'celsius', threshold: 85 }),
           stat(

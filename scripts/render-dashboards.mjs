@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Renders the dashboards of src/dashboards/ (TypeScript data) into
- * provisioning/dashboards/<uid>.json. The app ships the same files
+ * provisioning/dashboards/<uid>.json, and into
+ * deploy/kube-prometheus-stack/dashboards.yaml as ConfigMaps for the stack's
+ * Grafana dashboard sidecar. The app ships the same JSON files
  * (src/plugin.json includes them as dashboards/<uid>.json; webpack copies
  * them into dist/dashboards/).
  *

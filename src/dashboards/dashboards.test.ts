@@ -14,7 +14,14 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 
 import { layout, timeseries } from './build';
-import { dashboardEntries, dashboardFile, dashboards, renderDashboards } from './index';
+import {
+  CONFIGMAP_FILE,
+  dashboardEntries,
+  dashboardFile,
+  dashboards,
+  renderConfigMaps,
+  renderDashboards,
+} from './index';
 import type { Dashboard, MlwatchTarget, Panel, PrometheusTarget, Target, Variable } from './types';
 
 const ROOT = join(__dirname, '..', '..');
@@ -451,6 +458,38 @@ describe('ML service overview', () => {
     expect(exprs).toContain(
       'histogram_quantile(0.95, sum by (stage, le) (rate(ml_stage_duration_seconds_bucket{model=~"$model"}[$__rate_interval])))'
     );
+  });
+});
+
+describe('kube-prometheus-stack ConfigMaps', () => {
+  it('hold every dashboard, labelled for the Grafana dashboard sidecar', () => {
+    const docs = read(CONFIGMAP_FILE)
+      .split(/^---$/m)
+      .map((d) => parseYaml(d));
+    expect(docs).toHaveLength(ALL.length);
+    docs.forEach((doc, i) => {
+      expect(doc).toMatchObject({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: `${ALL[i].uid}-dashboard`,
+          labels: { grafana_dashboard: '1' },
+          annotations: { grafana_folder: 'mlwatch' },
+        },
+      });
+      expect(JSON.parse(doc.data[dashboardFile(ALL[i])])).toEqual(ALL[i]);
+    });
+  });
+
+  it('take namespace, label and folder options', () => {
+    const doc = parseYaml(
+      renderConfigMaps({ namespace: 'obs', label: 'dash', labelValue: 'yes', folder: 'ML' }).split(/^---$/m)[0]
+    );
+    expect(doc.metadata).toMatchObject({
+      namespace: 'obs',
+      labels: { dash: 'yes' },
+      annotations: { grafana_folder: 'ML' },
+    });
   });
 });
 

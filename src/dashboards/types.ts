@@ -101,7 +101,6 @@ export interface FieldConfig {
     links?: Link[];
     thresholds?: { mode: 'absolute' | 'percentage'; steps: Threshold[] };
     custom?: Record<string, unknown>;
-    color?: Record<string, unknown>;
   };
   overrides: Array<{
     matcher: { id: string; options: string };

@@ -59,7 +59,7 @@ if (args.check) {
     );
     process.exit(1);
   }
-  console.log(`render-dashboards: ${Object.keys(files).length} dashboards are up to date.`);
+  console.log(`render-dashboards: ${Object.keys(files).length} generated files are up to date.`);
   process.exit(0);
 }
 

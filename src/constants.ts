@@ -6,4 +6,5 @@ export const DATASOURCE_TYPE = 'mlwatch-ml-datasource';
 
 export enum ROUTES {
   Overview = 'overview',
+  Alerts = 'alerts',
 }

@@ -79,6 +79,7 @@ check "route: critical model alert pages and posts" route pagerduty-ml,slack-ml 
 check "route: warning model alert posts" route slack-ml severity=warning alertname=MLSlowInference model=fraud
 check "route: critical GPU alert pages and posts" route pagerduty-ml,slack-ml severity=critical alertname=GPUXidError Hostname=node-a
 check "route: warning GPU alert posts" route slack-ml severity=warning alertname=GPUIdle Hostname=node-a
+check "route: OOM kill of a serving pod pages and posts" route pagerduty-ml,slack-ml severity=critical alertname=MLServingOOMKilled namespace=ml-serving pod=fraud-detector-0 container=model-server
 : >"$tmp/empty.tmpl"
 render_templates() {
   node tests/alerts/tools.mjs am-templates "$AM" "$tmp/am-templates" || return 1

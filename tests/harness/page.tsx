@@ -265,7 +265,11 @@ interface BackendFixture {
 
 function installBackend(fixture: BackendFixture = {}) {
   const list = fixture.datasources ?? [];
-  const fetchFn = (req: { url: string }) => {
+  // Every request, for tests to check what a page sent (window.mlwatchRequests).
+  const requests: unknown[] = [];
+  (window as unknown as { mlwatchRequests: unknown[] }).mlwatchRequests = requests;
+  const fetchFn = (req: { url: string; method?: string; data?: unknown; headers?: Record<string, string> }) => {
+    requests.push({ method: req.method ?? 'GET', url: req.url, data: req.data, headers: req.headers ?? {} });
     const body = fixture.responses?.[req.url];
     if (body === undefined) {
       return rxjs.throwError(() => ({ status: 404, data: { message: `no fixture for ${req.url}` } }));

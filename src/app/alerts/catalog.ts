@@ -1,14 +1,14 @@
 /**
  * The template catalog: every template, in display order.
  *
- * To add a template (e.g. the infrastructure templates MLServingOOMKilled,
- * MLRateLimited, MLServingCPUThrottled): write it in templates/<area>.ts,
+ * To add a template: write it in templates/<area>.ts,
  * add it to TEMPLATES below (and a new Area in types.ts if needed), add a
  * promtool unit test in tests/alerts/, and run scripts/render-alerts.mjs.
  * The renderers, bundles and generated files pick it up from here.
  */
 import { mlFeatureDrift } from './templates/drift';
 import { gpuIdle, gpuMemoryNearFull, gpuStraggler, gpuTemperatureHigh, gpuXidError } from './templates/gpu';
+import { mlRateLimited, mlServingCPUThrottled, mlServingOOMKilled } from './templates/infrastructure';
 import { llmTokenUsageSpike } from './templates/llm';
 import { mlErrorBudgetBurn, mlHighErrorRate, mlSlowInference } from './templates/modelServing';
 import { mlConfidenceDrop, mlNoPredictions, mlPredictionSkew } from './templates/predictions';
@@ -18,6 +18,9 @@ export const TEMPLATES: readonly AlertTemplate[] = [
   mlHighErrorRate,
   mlSlowInference,
   mlErrorBudgetBurn,
+  mlRateLimited,
+  mlServingOOMKilled,
+  mlServingCPUThrottled,
   mlNoPredictions,
   mlPredictionSkew,
   mlConfidenceDrop,

@@ -50,6 +50,7 @@ describe('Grafana rendering', () => {
     expect(file.apiVersion).toBe(1);
     expect(file.groups.map((g) => [g.name, g.folder, g.interval, g.orgId])).toEqual([
       ['mlwatch-model-serving', 'mlwatch', '1m', 1],
+      ['mlwatch-infrastructure', 'mlwatch', '1m', 1],
       ['mlwatch-predictions', 'mlwatch', '1m', 1],
       ['mlwatch-gpu', 'mlwatch', '1m', 1],
       ['mlwatch-llm', 'mlwatch', '1m', 1],
@@ -60,6 +61,9 @@ describe('Grafana rendering', () => {
       'MLSlowInference',
       'MLErrorBudgetBurn',
       'MLErrorBudgetBurn',
+      'MLRateLimited',
+      'MLServingOOMKilled',
+      'MLServingCPUThrottled',
       'MLNoPredictions',
       'MLPredictionSkew',
       'MLConfidenceDrop',
@@ -101,14 +105,15 @@ describe('Grafana rendering', () => {
     expect(api[0].uid).toBe('team-a-ml-high-error-rate');
     const groups = renderGrafanaApiRuleGroups(all(), opts);
     expect(groups.map((g) => [g.title, g.folderUid, g.interval, g.rules.length])).toEqual([
-      ['ml', 'ml-alerts', 30, 14],
+      ['ml', 'ml-alerts', 30, 17],
     ]);
   });
 
   it('renders PUT bodies per rule group with the interval in seconds', () => {
     const groups = renderGrafanaApiRuleGroups(all());
     expect(groups.map((g) => [g.title, g.interval, g.rules.length])).toEqual([
-      ['mlwatch-model-serving', 60, 4],
+      ['mlwatch-model-serving', 60, 5],
+      ['mlwatch-infrastructure', 60, 2],
       ['mlwatch-predictions', 60, 3],
       ['mlwatch-gpu', 60, 5],
       ['mlwatch-llm', 60, 1],
@@ -147,7 +152,8 @@ describe('Prometheus rendering', () => {
   it('puts one group per area, without the Grafana-only drift area', () => {
     const file = renderPrometheusRules(all());
     expect(file.groups.map((g) => [g.name, g.rules.length])).toEqual([
-      ['mlwatch-model-serving', 4],
+      ['mlwatch-model-serving', 5],
+      ['mlwatch-infrastructure', 2],
       ['mlwatch-predictions', 3],
       ['mlwatch-gpu', 5],
       ['mlwatch-llm', 1],
@@ -259,8 +265,8 @@ describe('catalog', () => {
     expect(entries.map((e) => e.area)).toEqual(
       [...entries.map((e) => e.area)].sort(
         (a, b) =>
-          ['model-serving', 'predictions', 'gpu', 'llm', 'drift'].indexOf(a) -
-          ['model-serving', 'predictions', 'gpu', 'llm', 'drift'].indexOf(b)
+          ['model-serving', 'infrastructure', 'predictions', 'gpu', 'llm', 'drift'].indexOf(a) -
+          ['model-serving', 'infrastructure', 'predictions', 'gpu', 'llm', 'drift'].indexOf(b)
       )
     );
     for (const e of entries) {
@@ -272,7 +278,7 @@ describe('catalog', () => {
     const drift = entries.find((e) => e.id === 'MLFeatureDrift');
     expect(drift?.formats).toMatchObject({ prometheus: false, prometheusRule: false });
     expect(drift?.formats.unsupportedReason).toMatch(/computed by the mlwatch datasource backend/);
-    expect(entries.filter((e) => e.formats.prometheus)).toHaveLength(12);
+    expect(entries.filter((e) => e.formats.prometheus)).toHaveLength(15);
   });
 
   it('names each rule after its template', () => {

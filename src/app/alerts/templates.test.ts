@@ -303,6 +303,55 @@ describe('default PromQL of each template', () => {
     expect(g.annotations.summary).toMatch(/reported XID \{\{ \$values\.B\.Value \}\}$/);
   });
 
+  it('MLRateLimited: 429 share per model over 5m, guarded against no traffic', () => {
+    const [rule] = prom('MLRateLimited');
+    expect(rule.expr).toBe(
+      [
+        'sum by (model) (rate(ml_requests_total{code=~"429"}[5m]))',
+        '/',
+        '(sum by (model) (rate(ml_requests_total[5m])) > 0) > 0.02',
+      ].join('\n')
+    );
+    expect(rule.for).toBe('5m');
+    expect(rule.labels.severity).toBe('warning');
+    expect(prom('MLRateLimited', { limitedCodes: '429|503', threshold: 0.1 })[0].expr).toContain('code=~"429|503"');
+  });
+
+  it('MLServingOOMKilled: a restart in 10m joined with the OOMKilled reason, fires at once', () => {
+    const [rule] = prom('MLServingOOMKilled');
+    expect(rule.expr).toBe(
+      [
+        '(',
+        '  increase(kube_pod_container_status_restarts_total{namespace=~"ml-serving", pod=~".+"}[10m])',
+        '  and on (namespace, pod, container)',
+        '  (kube_pod_container_status_last_terminated_reason{reason="OOMKilled", namespace=~"ml-serving", pod=~".+"} == 1)',
+        ') > 0',
+      ].join('\n')
+    );
+    expect(rule.for).toBeUndefined();
+    expect(rule.labels.severity).toBe('critical');
+    expect(rule.annotations.summary).toBe(
+      'Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} was OOM killed'
+    );
+    const custom = prom('MLServingOOMKilled', { namespaces: 'serving|models', pods: 'fraud-.*', window: '30m' })[0];
+    expect(custom.expr).toContain('namespace=~"serving|models", pod=~"fraud-.*"}[30m])');
+    expect(grafana('MLServingOOMKilled')[0].for).toBe('0s');
+  });
+
+  it('MLServingCPUThrottled: throttled / all CFS periods per container over 15m, pod cgroup and pause left out', () => {
+    const [rule] = prom('MLServingCPUThrottled');
+    const m = 'container!="", container!="POD", namespace=~"ml-serving", pod=~".+"';
+    expect(rule.expr).toBe(
+      [
+        `sum by (namespace, pod, container) (increase(container_cpu_cfs_throttled_periods_total{${m}}[15m]))`,
+        '/',
+        `(sum by (namespace, pod, container) (increase(container_cpu_cfs_periods_total{${m}}[15m])) > 0) > 0.25`,
+      ].join('\n')
+    );
+    expect(rule.for).toBe('15m');
+    expect(rule.labels.severity).toBe('warning');
+  });
+
   it('LLMTokenUsageSpike: _sum rate over 15m vs the 24h before, and over 1000 tokens/min', () => {
     const [rule] = prom('LLMTokenUsageSpike');
     expect(rule.expr).toBe(
@@ -326,6 +375,9 @@ describe('default PromQL of each template', () => {
         ['critical', '2m'],
         ['warning', '15m'],
       ],
+      MLRateLimited: [['warning', '5m']],
+      MLServingOOMKilled: [['critical', undefined]],
+      MLServingCPUThrottled: [['warning', '15m']],
       MLNoPredictions: [['critical', '5m']],
       MLPredictionSkew: [['warning', '15m']],
       MLConfidenceDrop: [['warning', '15m']],

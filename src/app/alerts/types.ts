@@ -9,12 +9,13 @@
  */
 
 /** Where a template belongs; the catalog and rule groups are split by area. */
-export type Area = 'model-serving' | 'predictions' | 'gpu' | 'llm' | 'drift';
+export type Area = 'model-serving' | 'infrastructure' | 'predictions' | 'gpu' | 'llm' | 'drift';
 
-export const AREAS: readonly Area[] = ['model-serving', 'predictions', 'gpu', 'llm', 'drift'];
+export const AREAS: readonly Area[] = ['model-serving', 'infrastructure', 'predictions', 'gpu', 'llm', 'drift'];
 
 export const AREA_TITLES: Record<Area, string> = {
   'model-serving': 'Model serving',
+  infrastructure: 'Infrastructure',
   predictions: 'Predictions',
   gpu: 'GPUs',
   llm: 'LLM calls',

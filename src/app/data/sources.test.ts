@@ -1,6 +1,11 @@
 import { setupChecks, type DatasourceHealth } from './sources';
 
-const prom = (ok: boolean) => ({ source: 'prometheus' as const, configured: true, ok, message: ok ? 'Prometheus: connected' : 'Prometheus: refused' });
+const prom = (ok: boolean) => ({
+  source: 'prometheus' as const,
+  configured: true,
+  ok,
+  message: ok ? 'Prometheus: connected' : 'Prometheus: refused',
+});
 
 describe('setupChecks', () => {
   it('asks for a datasource when there is none', () => {
@@ -21,7 +26,10 @@ describe('setupChecks', () => {
 
   it('reports failing sources and datasource errors', () => {
     const checks = setupChecks([{ uid: 'a', name: 'A', sources: [prom(false)], error: 'settings need fixing' }]);
-    expect(checks.find((c) => c.id === 'datasource')).toMatchObject({ state: 'failing', detail: 'A: settings need fixing' });
+    expect(checks.find((c) => c.id === 'datasource')).toMatchObject({
+      state: 'failing',
+      detail: 'A: settings need fixing',
+    });
     expect(checks.find((c) => c.id === 'prometheus')).toMatchObject({ state: 'failing' });
   });
 });

@@ -3,9 +3,10 @@ import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { getBackendSrv, getDataSourceSrv, PluginPage } from '@grafana/runtime';
-import { Alert, Icon, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Alert, Card, Icon, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 
-import { DATASOURCE_TYPE } from '../../constants';
+import { dashboardEntries } from '../../dashboards';
+import { DATASOURCE_TYPE, PLUGIN_BASE_URL, ROUTES } from '../../constants';
 import { setupChecks, type DatasourceHealth, type SetupCheck, type SourceStatus } from '../data/sources';
 
 async function loadHealth(): Promise<DatasourceHealth[]> {
@@ -67,11 +68,33 @@ export function Overview() {
             ))}
           </ul>
         )}
-        <div>
-          <LinkButton icon="plus" href={`/connections/datasources/edit/new?type=${DATASOURCE_TYPE}`} variant="secondary">
+        <Stack gap={1}>
+          <LinkButton
+            icon="plus"
+            href={`/connections/datasources/edit/new?type=${DATASOURCE_TYPE}`}
+            variant="secondary"
+          >
             Add an mlwatch datasource
           </LinkButton>
-        </div>
+          <LinkButton icon="bell" href={`${PLUGIN_BASE_URL}/${ROUTES.Alerts}`} variant="secondary">
+            Alert templates
+          </LinkButton>
+        </Stack>
+        <section aria-label="Dashboards">
+          <Text element="h2" variant="h4">
+            Dashboards
+          </Text>
+          <ul className={styles.dashboards}>
+            {dashboardEntries().map((d) => (
+              <li key={d.uid}>
+                <Card href={`/d/${d.uid}`} data-testid={`dashboard-${d.uid}`}>
+                  <Card.Heading>{d.title}</Card.Heading>
+                  <Card.Description>{d.description}</Card.Description>
+                </Card>
+              </li>
+            ))}
+          </ul>
+        </section>
       </Stack>
     </PluginPage>
   );
@@ -79,6 +102,12 @@ export function Overview() {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   list: css({ listStyle: 'none', display: 'flex', flexDirection: 'column', gap: theme.spacing(1.5) }),
+  dashboards: css({
+    listStyle: 'none',
+    display: 'grid',
+    gridTemplateColumns: 'repeat(auto-fill, minmax(300px, 1fr))',
+    gap: theme.spacing(1),
+  }),
   item: css({ display: 'flex', gap: theme.spacing(1.5), alignItems: 'flex-start' }),
   ok: css({ color: theme.colors.success.text }),
   missing: css({ color: theme.colors.info.text }),

@@ -29,6 +29,7 @@ stage "typecheck" npm run -s typecheck
 stage "lint" npm run -s lint
 stage "jest" npm run -s test:ci
 stage "alert rules" bash tests/alerts/run.sh
+stage "dashboards up to date" node scripts/render-dashboards.mjs --check
 stage "gofmt" bash -c 'unformatted=$(gofmt -l cmd internal pkg tests *.go); if [ -n "$unformatted" ]; then echo "not gofmt-ed: $unformatted (run gofmt -w)"; exit 1; fi'
 stage "go vet" go vet ./...
 stage "go vet (integration)" go vet -tags integration,arrow_json_stdlib ./tests/integration/

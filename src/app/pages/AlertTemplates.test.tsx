@@ -12,6 +12,10 @@ interface Req {
   headers?: Record<string, string>;
 }
 
+// Each test renders the whole page and fills a form: about 2.5 s alone, and
+// several times that on a busy 2-core machine; jest's 5 s default is too short.
+jest.setTimeout(30_000);
+
 const requests: Req[] = [];
 let failPosts = false;
 

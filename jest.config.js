@@ -11,6 +11,9 @@ module.exports = {
   ...base,
   // The Python virtualenv, chdb's install and the demo's data hold package.json
   // files that jest's module map would otherwise crawl and report as collisions.
+  // Component tests render @grafana/ui forms; on a busy 2-core CI machine a
+  // few take longer than jest's 5 s default.
+  testTimeout: 20000,
   modulePathIgnorePatterns: ['<rootDir>/.venv/', '<rootDir>/.cache/', '<rootDir>/.demo/', '<rootDir>/build/'],
   transform: {
     ...base.transform,

@@ -552,7 +552,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       >
         <ConfigSubSection
           title="Metric and label names"
-          description="As your services export them (ARCHITECTURE.md conventions by default)."
+          description="As your services export them."
           className={styles.subSection}
         >
           <div className={styles.grid}>{NAME_FIELDS.map(defaultField)}</div>

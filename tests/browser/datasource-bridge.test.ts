@@ -359,9 +359,10 @@ test('configure: Save & test shows the backend health message', async () => {
   await expect(page.getByTestId('harness-health').textContent()).resolves.toContain('connection refused');
 
   await url.fill(env.promUrl);
-  // Query defaults: open the section and set the drift minimum count.
+  // Query defaults: open the section, set the drift minimum count and a series limit.
   await page.getByRole('button', { name: 'Expand section Query defaults' }).click();
   await page.locator('#mlwatch-defaults-min-count').fill('10');
+  await page.locator('#mlwatch-defaults-max-series').fill('50000');
   await page.getByTestId('harness-save-and-test').click();
   await page.waitForFunction(
     () => document.querySelector('[data-testid="harness-health"]')?.getAttribute('data-status') === 'success',
@@ -372,7 +373,7 @@ test('configure: Save & test shows the backend health message', async () => {
   // What was saved is what the bridge now holds.
   const saved = await (await fetch(`${env.bridgeUrl}/api/datasources/uid/mlwatch`)).json();
   expect(saved.jsonData.prometheus.url).toBe(env.promUrl);
-  expect(saved.jsonData.defaults).toEqual({ minCount: 10 });
+  expect(saved.jsonData.defaults).toEqual({ minCount: 10, maxSeries: 50000 });
   expect(consoleErrors).toEqual([]);
   await page.close();
 });

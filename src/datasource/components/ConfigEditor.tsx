@@ -186,7 +186,7 @@ const LIMIT_FIELDS: Array<DefaultField<NumberKey>> = [
     key: 'maxBytes',
     id: 'max-bytes',
     label: 'Bytes',
-    description: `Most response bytes one query may read (up to ${LIMIT_BOUNDS.maxBytes}, 4 GiB).`,
+    description: 'Most response bytes one query may read (up to 4 GiB).',
     placeholder: String(ENGINE_LIMITS.maxBytes),
     step: 1,
   },
@@ -608,6 +608,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               min={1}
               max={10000}
               step={1}
+              width={20}
               placeholder={String(BUILTIN_DEFAULTS.tracesLimit)}
               value={defaults.tracesLimit ?? ''}
               onChange={(e) => update(setDefaults(settings, { tracesLimit: num(e) }))}

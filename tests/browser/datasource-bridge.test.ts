@@ -259,6 +259,21 @@ async function lastQuery(page: Page): Promise<Record<string, unknown>> {
   return (all[all.length - 1]?.payload ?? {}) as Record<string, unknown>;
 }
 
+/** Polls until the last query change satisfies `pred` (React commits after the click); returns it. */
+async function lastQueryWhere(
+  page: Page,
+  pred: (q: Record<string, unknown>) => boolean,
+  timeoutMs = 5000
+): Promise<Record<string, unknown>> {
+  const until = Date.now() + timeoutMs;
+  let q = await lastQuery(page);
+  while (!pred(q) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    q = await lastQuery(page);
+  }
+  return q;
+}
+
 async function lastRun(page: Page): Promise<unknown> {
   await page.waitForFunction(
     () =>
@@ -452,7 +467,10 @@ describe('build each query type by clicking only', () => {
     await pick(page, 'Group by', 'pod');
     await pick(page, 'Namespace', 'training');
     await pickMany(page, 'Extra metrics', ['DCGM_FI_PROF_SM_ACTIVE']);
-    expect(await lastQuery(page)).toEqual({
+    const q = await lastQueryWhere(page, (x) =>
+      Boolean((x.gpu as { metrics?: string[] } | undefined)?.metrics?.length)
+    );
+    expect(q).toEqual({
       refId: 'A',
       queryType: 'gpu',
       source: 'prometheus',

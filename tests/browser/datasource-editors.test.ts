@@ -180,14 +180,10 @@ describe('config editor', () => {
     await page.locator('#mlwatch-defaults-confidence-metric').fill('');
     await hasCount(page.getByText("Give the histogram's base name"), 0);
     await page.locator('#mlwatch-defaults-query-timeout').fill('120');
-    const saved = await eventWhere(
-      page,
-      'options-change',
-      (o) => {
-        const d = (o.jsonData as { defaults?: { tracesSchema?: string; queryTimeoutSeconds?: number } }).defaults;
-        return d?.tracesSchema === 'signoz' && d.queryTimeoutSeconds === 120;
-      }
-    );
+    const saved = await eventWhere(page, 'options-change', (o) => {
+      const d = (o.jsonData as { defaults?: { tracesSchema?: string; queryTimeoutSeconds?: number } }).defaults;
+      return d?.tracesSchema === 'signoz' && d.queryTimeoutSeconds === 120;
+    });
     expect((saved.jsonData as { defaults: unknown }).defaults).toEqual({
       tracesSchema: 'signoz',
       queryTimeoutSeconds: 120,

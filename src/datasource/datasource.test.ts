@@ -31,12 +31,12 @@ const ds = new MlDataSource({
   name: 'mlwatch',
   access: 'proxy',
   readOnly: false,
-  jsonData: { defaults: { metrics: { featureValue: 'my_features' }, minCount: 20 } },
+  jsonData: { defaults: { featureMetric: 'my_features', minCount: 20 } },
   meta: {} as never,
 } as unknown as DataSourceInstanceSettings<MlDataSourceOptions>);
 
 describe('MlDataSource', () => {
-  it('migrates, fills datasource defaults and interpolates with escaping before a query is sent', () => {
+  it('migrates and interpolates with escaping before a query is sent, leaving the defaults to the backend', () => {
     const legacy = {
       refId: 'A',
       queryType: 'Drift',
@@ -47,15 +47,8 @@ describe('MlDataSource', () => {
       refId: 'A',
       queryType: 'drift',
       source: 'prometheus',
-      method: 'auto',
-      minCount: 20,
-      prometheus: {
-        input: 'histogram',
-        metric: 'my_features',
-        featureLabel: 'feature',
-        matchers: 'model=~"fraud|churn"',
-      },
-      reference: { mode: 'offset', offset: '1d' },
+      prometheus: { matchers: 'model=~"fraud|churn"' },
+      reference: { offset: '1d' },
     });
   });
 

@@ -9,7 +9,6 @@ import type {
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import { map, type Observable } from 'rxjs';
 
-import { effectiveQuery } from './data/defaults';
 import { interpolateQuery, type FormatFn, type Replace } from './data/interpolate';
 import { migrateQuery } from './data/migrate';
 import {
@@ -41,12 +40,13 @@ export class MlDataSource extends DataSourceWithBackend<MlQuery, MlDataSourceOpt
   }
 
   /**
-   * Older saved shapes are migrated, empty fields are filled from the
-   * datasource defaults (data/defaults.ts), then every text field is
-   * interpolated with the escaping its position needs (data/interpolate.ts).
+   * Older saved shapes are migrated, then every text field is interpolated
+   * with the escaping its position needs (data/interpolate.ts). Empty fields
+   * stay empty: the backend fills them from jsonData.defaults, as it does
+   * for alert rules.
    */
   applyTemplateVariables(query: MlQuery, scopedVars: ScopedVars): MlQuery {
-    return interpolateQuery(effectiveQuery(migrateQuery(query), this.defaults), this.replacer(scopedVars));
+    return interpolateQuery(migrateQuery(query), this.replacer(scopedVars));
   }
 
   filterQuery(query: MlQuery): boolean {

@@ -131,36 +131,36 @@ export const DEFAULT_QUERY: Partial<MlQuery> = {
   source: 'prometheus',
 };
 
-/** Metric names of ARCHITECTURE.md §5, changeable per datasource. */
-export interface MetricNames {
-  requests?: string;
-  requestDuration?: string;
-  stageDuration?: string;
-  predictions?: string;
-  confidence?: string;
-  featureValue?: string;
-  labeledPredictions?: string;
-  tokenUsage?: string;
-  operationDuration?: string;
-}
-
 /**
- * jsonData.defaults: filled into a query's empty fields when a dashboard or
- * Explore runs it (MlDataSource.applyTemplateVariables), so changing a name
- * here changes every query that did not set its own. The backend does not
- * read them: alert rules, which reach the backend directly, use the
- * built-in values unless the query sets its own.
+ * jsonData.defaults, read by pkg/models/defaults.go (same keys). The backend
+ * fills a query's empty fields from them for every caller: dashboards,
+ * Explore, alert rules and `mlwatch query`. The editors only read them for
+ * placeholders and pickers. Empty or 0: the built-in value.
  */
 export interface QueryDefaults {
-  metrics?: MetricNames;
+  /** Histogram base name of the drift query. */
+  featureMetric?: string;
+  /** Histogram base name of the distribution query. */
+  confidenceMetric?: string;
+  /** Counter of the distribution query's classes mode. */
+  predictionsMetric?: string;
+  featureLabel?: string;
+  classLabel?: string;
   gpuGroupLabel?: string;
   stragglerThreshold?: number;
+  minGroupMedian?: number;
   minCount?: number;
-  traceSchema?: TraceSchema;
-  traceDatabase?: string;
-  traceTable?: string;
+  tracesSchema?: TraceSchema;
+  tracesDatabase?: string;
+  tracesTable?: string;
   /** Rows of a trace search. */
-  traceLimit?: number;
+  tracesLimit?: number;
+  /** Limits of one query; empty keeps the engine's. */
+  maxSeries?: number;
+  maxPoints?: number;
+  maxRows?: number;
+  maxBytes?: number;
+  queryTimeoutSeconds?: number;
 }
 
 export type PrometheusAuth = 'none' | 'basic' | 'bearer';

@@ -259,6 +259,21 @@ async function lastQuery(page: Page): Promise<Record<string, unknown>> {
   return (all[all.length - 1]?.payload ?? {}) as Record<string, unknown>;
 }
 
+/** Polls until the last query change satisfies `pred` (React commits after the click); returns it. */
+async function lastQueryWhere(
+  page: Page,
+  pred: (q: Record<string, unknown>) => boolean,
+  timeoutMs = 5000
+): Promise<Record<string, unknown>> {
+  const until = Date.now() + timeoutMs;
+  let q = await lastQuery(page);
+  while (!pred(q) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    q = await lastQuery(page);
+  }
+  return q;
+}
+
 async function lastRun(page: Page): Promise<unknown> {
   await page.waitForFunction(
     () =>
@@ -359,9 +374,10 @@ test('configure: Save & test shows the backend health message', async () => {
   await expect(page.getByTestId('harness-health').textContent()).resolves.toContain('connection refused');
 
   await url.fill(env.promUrl);
-  // Query defaults: open the section and set the drift minimum count.
+  // Query defaults: open the section, set the drift minimum count and a series limit.
   await page.getByRole('button', { name: 'Expand section Query defaults' }).click();
   await page.locator('#mlwatch-defaults-min-count').fill('10');
+  await page.locator('#mlwatch-defaults-max-series').fill('50000');
   await page.getByTestId('harness-save-and-test').click();
   await page.waitForFunction(
     () => document.querySelector('[data-testid="harness-health"]')?.getAttribute('data-status') === 'success',
@@ -372,7 +388,7 @@ test('configure: Save & test shows the backend health message', async () => {
   // What was saved is what the bridge now holds.
   const saved = await (await fetch(`${env.bridgeUrl}/api/datasources/uid/mlwatch`)).json();
   expect(saved.jsonData.prometheus.url).toBe(env.promUrl);
-  expect(saved.jsonData.defaults).toEqual({ minCount: 10 });
+  expect(saved.jsonData.defaults).toEqual({ minCount: 10, maxSeries: 50000 });
   expect(consoleErrors).toEqual([]);
   await page.close();
 });
@@ -451,7 +467,10 @@ describe('build each query type by clicking only', () => {
     await pick(page, 'Group by', 'pod');
     await pick(page, 'Namespace', 'training');
     await pickMany(page, 'Extra metrics', ['DCGM_FI_PROF_SM_ACTIVE']);
-    expect(await lastQuery(page)).toEqual({
+    const q = await lastQueryWhere(page, (x) =>
+      Boolean((x.gpu as { metrics?: string[] } | undefined)?.metrics?.length)
+    );
+    expect(q).toEqual({
       refId: 'A',
       queryType: 'gpu',
       source: 'prometheus',

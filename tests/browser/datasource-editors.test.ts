@@ -59,6 +59,17 @@ async function hasCount(locator: Locator, n: number, timeoutMs = 5000): Promise<
   expect(got).toBe(n);
 }
 
+/** Polls until the locator's attribute equals `value`. */
+async function hasAttribute(locator: Locator, name: string, value: string, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let got = await locator.getAttribute(name);
+  while (got !== value && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    got = await locator.getAttribute(name);
+  }
+  expect(got).toBe(value);
+}
+
 /** Polls until an event of `type` satisfies `pred`; returns it. */
 async function eventWhere(page: Page, type: string, pred: (p: Record<string, unknown>) => boolean, timeoutMs = 5000) {
   const until = Date.now() + timeoutMs;
@@ -158,15 +169,28 @@ describe('config editor', () => {
     await hasCount(page.getByText('Give only the host name'), 0);
     await page.getByLabel('HTTP', { exact: true }).click();
     await expect(page.locator('#mlwatch-clickhouse-port').getAttribute('placeholder')).resolves.toBe('8123');
+    // The trace table and every other default live in the Query defaults section.
+    await page.getByRole('button', { name: 'Expand section Query defaults' }).click();
     await page.getByLabel('SigNoz', { exact: true }).click();
-    await expect(page.locator('#mlwatch-defaults-trace-table').getAttribute('placeholder')).resolves.toBe(
-      'distributed_signoz_index_v3'
-    );
-    const saved = await eventWhere(
-      page,
-      'options-change',
-      (o) => (o.jsonData as { defaults?: { traceSchema?: string } }).defaults?.traceSchema === 'signoz'
-    );
+    await hasAttribute(page.locator('#mlwatch-defaults-trace-table'), 'placeholder', 'distributed_signoz_index_v3');
+    await expect(page.locator('#mlwatch-defaults-max-series').getAttribute('placeholder')).resolves.toBe('20000');
+    // The backend's rules, shown next to the field.
+    await page.locator('#mlwatch-defaults-confidence-metric').fill('ml_prediction_confidence_bucket');
+    await hasText(page.locator('body'), "Give the histogram's base name without _bucket (ml_prediction_confidence)");
+    await page.locator('#mlwatch-defaults-confidence-metric').fill('');
+    await hasCount(page.getByText("Give the histogram's base name"), 0);
+    await page.locator('#mlwatch-defaults-query-timeout').fill('120');
+    const saved = await eventWhere(page, 'options-change', (o) => {
+      const d = (o.jsonData as { defaults?: { tracesSchema?: string; queryTimeoutSeconds?: number } }).defaults;
+      return d?.tracesSchema === 'signoz' && d.queryTimeoutSeconds === 120;
+    });
+    expect((saved.jsonData as { defaults: unknown }).defaults).toEqual({
+      tracesSchema: 'signoz',
+      queryTimeoutSeconds: 120,
+    });
+    await page
+      .getByTestId('mlwatch-config-defaults')
+      .screenshot({ path: join(DOC_SCREENSHOTS, 'datasource-config-defaults-dark.png') });
     expect((saved.jsonData as { clickhouse: unknown }).clickhouse).toEqual({
       host: 'clickhouse',
       protocol: 'http',

@@ -75,6 +75,7 @@ describe('ConfigEditor', () => {
     fireEvent.click(screen.getByLabelText('HTTP'));
     type('mlwatch-clickhouse-user', 'reader');
     type('mlwatch-clickhouse-database', 'ml');
+    fireEvent.click(screen.getByRole('button', { name: 'Expand section Query defaults' }));
     fireEvent.click(screen.getByLabelText('SigNoz'));
     type('mlwatch-defaults-trace-table', 'spans');
     expect(last().jsonData.clickhouse).toEqual({
@@ -84,7 +85,46 @@ describe('ConfigEditor', () => {
       username: 'reader',
       database: 'ml',
     });
-    expect(last().jsonData.defaults).toEqual({ traceSchema: 'signoz', traceTable: 'spans' });
+    expect(last().jsonData.defaults).toEqual({ tracesSchema: 'signoz', tracesTable: 'spans' });
+  });
+
+  it('writes every default under the backend key, with the built-in values as placeholders', () => {
+    const last = setup({ jsonData: { defaults: { minCount: 5 } } });
+    const fields: Array<[string, string, string, string | number]> = [
+      ['feature-metric', 'ml_feature_value', 'featureMetric', 'fv'],
+      ['confidence-metric', 'ml_prediction_confidence', 'confidenceMetric', 'conf'],
+      ['predictions-metric', 'ml_predictions_total', 'predictionsMetric', 'preds'],
+      ['feature-label', 'feature', 'featureLabel', 'feat'],
+      ['class-label', 'class', 'classLabel', 'cls'],
+      ['gpu-group-label', 'namespace', 'gpuGroupLabel', 'hpc_job'],
+      ['straggler-threshold', '0.75', 'stragglerThreshold', 0.6],
+      ['min-group-median', '40', 'minGroupMedian', 30],
+      ['min-count', '1', 'minCount', 10],
+      ['trace-database', 'default', 'tracesDatabase', 'obs'],
+      ['trace-table', 'otel_traces', 'tracesTable', 'spans'],
+      ['trace-limit', '100', 'tracesLimit', 50],
+      ['max-series', '20000', 'maxSeries', 1000],
+      ['max-points', '5000000', 'maxPoints', 2000],
+      ['max-rows', '1000000', 'maxRows', 3000],
+      ['max-bytes', String(256 << 20), 'maxBytes', 4000],
+      ['query-timeout', '60', 'queryTimeoutSeconds', 90],
+    ];
+    for (const [id, placeholder] of fields) {
+      expect(byId(`mlwatch-defaults-${id}`)?.placeholder).toBe(placeholder);
+    }
+    for (const [id, , , value] of fields) {
+      type(`mlwatch-defaults-${id}`, String(value));
+    }
+    expect(last().jsonData.defaults).toEqual(Object.fromEntries(fields.map(([, , key, value]) => [key, value])));
+    type('mlwatch-defaults-feature-metric', '');
+    expect(last().jsonData.defaults?.featureMetric).toBeUndefined();
+  });
+
+  it('shows the backend rules for defaults next to the field', () => {
+    setup({ jsonData: { defaults: { confidenceMetric: 'conf_bucket', tracesLimit: 20000, minGroupMedian: 120 } } });
+    expect(screen.getByText("Give the histogram's base name without _bucket (conf)")).toBeTruthy();
+    expect(screen.getByText('Use a whole number from 1 to 10000')).toBeTruthy();
+    expect(screen.getByText('Use a utilisation percentage from 0 to 100, such as 40')).toBeTruthy();
   });
 
   it('says what is wrong next to the field', () => {

@@ -23,21 +23,20 @@ import {
   resetSecret,
   setClickHouse,
   setDefaults,
-  setMetricName,
   setPrometheus,
   setSecret,
   validateSettings,
   type Settings,
 } from '../data/config';
-import {
-  BUILTIN_GPU_GROUP_LABEL,
-  BUILTIN_METRICS,
-  BUILTIN_STRAGGLER_THRESHOLD,
-  BUILTIN_TRACE_LIMIT,
-  METRIC_LABELS,
-  TRACE_SCHEMA_TABLES,
-} from '../data/defaults';
-import type { MetricNames, MlDataSourceOptions, MlSecureJsonData, SecureKey, TlsOptions, TraceSchema } from '../types';
+import { BUILTIN_DEFAULTS, ENGINE_LIMITS, LIMIT_BOUNDS, TRACE_SCHEMA_TABLES } from '../data/defaults';
+import type {
+  MlDataSourceOptions,
+  MlSecureJsonData,
+  QueryDefaults,
+  SecureKey,
+  TlsOptions,
+  TraceSchema,
+} from '../types';
 import { ConfigSection, ConfigSubSection } from './config/ConfigSection';
 
 type Props = DataSourcePluginOptionsEditorProps<MlDataSourceOptions, MlSecureJsonData>;
@@ -63,6 +62,140 @@ const SCHEMA_OPTIONS: Array<{ label: string; value: TraceSchema; description: st
     label: TRACE_SCHEMA_TABLES.signoz.label,
     value: 'signoz',
     description: 'signoz_traces.distributed_signoz_index_v3',
+  },
+];
+
+type TextKey = 'featureMetric' | 'confidenceMetric' | 'predictionsMetric' | 'featureLabel' | 'classLabel' | 'gpuGroupLabel';
+type NumberKey =
+  | 'stragglerThreshold'
+  | 'minGroupMedian'
+  | 'minCount'
+  | 'maxSeries'
+  | 'maxPoints'
+  | 'maxRows'
+  | 'maxBytes'
+  | 'queryTimeoutSeconds';
+
+interface DefaultField<K> {
+  key: K;
+  id: string;
+  label: string;
+  description: string;
+  placeholder: string;
+  step?: number;
+}
+
+const NAME_FIELDS: Array<DefaultField<TextKey>> = [
+  {
+    key: 'featureMetric',
+    id: 'feature-metric',
+    label: 'Feature histogram',
+    description: "Histogram base name with a feature label; the drift query's default",
+    placeholder: BUILTIN_DEFAULTS.featureMetric,
+  },
+  {
+    key: 'confidenceMetric',
+    id: 'confidence-metric',
+    label: 'Confidence histogram',
+    description: "Histogram base name of prediction confidence; the distribution query's default",
+    placeholder: BUILTIN_DEFAULTS.confidenceMetric,
+  },
+  {
+    key: 'predictionsMetric',
+    id: 'predictions-metric',
+    label: 'Predictions counter',
+    description: "Counter with a class label; the distribution query's classes mode",
+    placeholder: BUILTIN_DEFAULTS.predictionsMetric,
+  },
+  {
+    key: 'featureLabel',
+    id: 'feature-label',
+    label: 'Feature label',
+    description: 'The label that names the feature on the histogram',
+    placeholder: BUILTIN_DEFAULTS.featureLabel,
+  },
+  {
+    key: 'classLabel',
+    id: 'class-label',
+    label: 'Class label',
+    description: 'The label that names the class on the predictions counter',
+    placeholder: BUILTIN_DEFAULTS.classLabel,
+  },
+];
+
+const GPU_FIELDS: Array<DefaultField<TextKey | NumberKey>> = [
+  {
+    key: 'gpuGroupLabel',
+    id: 'gpu-group-label',
+    label: 'GPU group label',
+    description: 'GPUs are compared within groups of this label.',
+    placeholder: BUILTIN_DEFAULTS.gpuGroupLabel,
+  },
+  {
+    key: 'stragglerThreshold',
+    id: 'straggler-threshold',
+    label: 'Straggler threshold',
+    description: "A GPU straggles below this share of its group's median utilisation.",
+    placeholder: String(BUILTIN_DEFAULTS.stragglerThreshold),
+    step: 0.05,
+  },
+  {
+    key: 'minGroupMedian',
+    id: 'min-group-median',
+    label: 'Idle below (%)',
+    description: 'Groups with a lower median utilisation are idle, not straggling.',
+    placeholder: String(BUILTIN_DEFAULTS.minGroupMedian),
+    step: 5,
+  },
+  {
+    key: 'minCount',
+    id: 'min-count',
+    label: 'Minimum count',
+    description: "Values each window needs for a drift verdict; fewer give 'insufficient data'.",
+    placeholder: String(BUILTIN_DEFAULTS.minCount),
+    step: 1,
+  },
+];
+
+const LIMIT_FIELDS: Array<DefaultField<NumberKey>> = [
+  {
+    key: 'maxSeries',
+    id: 'max-series',
+    label: 'Series',
+    description: `Most series one query may read (up to ${LIMIT_BOUNDS.maxSeries}).`,
+    placeholder: String(ENGINE_LIMITS.maxSeries),
+    step: 1,
+  },
+  {
+    key: 'maxPoints',
+    id: 'max-points',
+    label: 'Points',
+    description: `Most samples one query may read (up to ${LIMIT_BOUNDS.maxPoints}).`,
+    placeholder: String(ENGINE_LIMITS.maxPoints),
+    step: 1,
+  },
+  {
+    key: 'maxRows',
+    id: 'max-rows',
+    label: 'Rows',
+    description: `Most ClickHouse rows one query may read (up to ${LIMIT_BOUNDS.maxRows}).`,
+    placeholder: String(ENGINE_LIMITS.maxRows),
+    step: 1,
+  },
+  {
+    key: 'maxBytes',
+    id: 'max-bytes',
+    label: 'Bytes',
+    description: 'Most response bytes one query may read (up to 4 GiB).',
+    placeholder: String(ENGINE_LIMITS.maxBytes),
+    step: 1,
+  },
+  {
+    key: 'queryTimeoutSeconds',
+    id: 'query-timeout',
+    label: 'Timeout (seconds)',
+    description: `Longest time one query may run (up to ${LIMIT_BOUNDS.queryTimeoutSeconds}).`,
+    placeholder: String(ENGINE_LIMITS.queryTimeoutSeconds),
   },
 ];
 
@@ -159,9 +292,32 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
     </>
   );
 
+  const defaultField = ({ key, id, label, description, placeholder, step }: DefaultField<TextKey | NumberKey>) => (
+    <Field key={key} label={label} description={description} {...err(`defaults.${key}`)}>
+      {!NUMBER_KEYS.has(key) ? (
+        <Input
+          id={`mlwatch-defaults-${id}`}
+          placeholder={placeholder}
+          value={defaults[key] ?? ''}
+          onChange={(e) => update(setDefaults(settings, { [key]: str(e) }))}
+        />
+      ) : (
+        <Input
+          id={`mlwatch-defaults-${id}`}
+          type="number"
+          min={0}
+          step={step ?? 'any'}
+          placeholder={placeholder}
+          value={defaults[key] ?? ''}
+          onChange={(e) => update(setDefaults(settings, { [key]: num(e) }))}
+        />
+      )}
+    </Field>
+  );
+
   const headers = prom.headers ?? [];
   const tlsSet = (t: TlsOptions) => Boolean(t.tlsSkipVerify || t.tlsWithCACert || t.tlsClientAuth || t.tlsServerName);
-  const schema = defaults.traceSchema ?? 'otel';
+  const schema = defaults.tracesSchema ?? BUILTIN_DEFAULTS.tracesSchema;
   const schemaTables = TRACE_SCHEMA_TABLES[schema];
   const defaultsSet = Object.keys(defaults).length > 0;
 
@@ -383,10 +539,32 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
             onChange={(e) => update(setClickHouse(settings, { timeoutSeconds: num(e) }))}
           />
         </Field>
+      </ConfigSection>
+
+      <Divider />
+
+      <ConfigSection
+        title="Query defaults"
+        description="What a query leaves empty, for dashboards, Explore and alert rules alike. Empty here: the built-in value shown in grey."
+        isCollapsible
+        isInitiallyOpen={defaultsSet}
+        data-testid="mlwatch-config-defaults"
+      >
+        <ConfigSubSection
+          title="Metric and label names"
+          description="As your services export them."
+          className={styles.subSection}
+        >
+          <div className={styles.grid}>{NAME_FIELDS.map(defaultField)}</div>
+        </ConfigSubSection>
+
+        <ConfigSubSection title="GPU and drift" className={styles.subSection}>
+          <div className={styles.grid}>{GPU_FIELDS.map(defaultField)}</div>
+        </ConfigSubSection>
 
         <ConfigSubSection
           title="Traces"
-          description="Where spans are stored. Queries may name another table."
+          description="Where spans are stored, and how many traces a search lists. Queries may name another table."
           className={styles.subSection}
         >
           <Field label="Trace schema" description={SCHEMA_OPTIONS.find((o) => o.value === schema)?.description}>
@@ -394,35 +572,35 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               id="mlwatch-defaults-trace-schema"
               options={SCHEMA_OPTIONS.map(({ label, value }) => ({ label, value }))}
               value={schema}
-              onChange={(traceSchema) => update(setDefaults(settings, { traceSchema }))}
+              onChange={(tracesSchema) => update(setDefaults(settings, { tracesSchema }))}
             />
           </Field>
           <Field
             label="Trace database"
             description="Empty: the schema's database, else the connection's."
-            {...err('defaults.traceDatabase')}
+            {...err('defaults.tracesDatabase')}
           >
             <Input
               id="mlwatch-defaults-trace-database"
               width={INPUT_WIDTH}
               placeholder={schemaTables.database || ch.database || 'default'}
-              value={defaults.traceDatabase ?? ''}
-              onChange={(e) => update(setDefaults(settings, { traceDatabase: str(e) }))}
+              value={defaults.tracesDatabase ?? ''}
+              onChange={(e) => update(setDefaults(settings, { tracesDatabase: str(e) }))}
             />
           </Field>
-          <Field label="Span table" {...err('defaults.traceTable')}>
+          <Field label="Span table" {...err('defaults.tracesTable')}>
             <Input
               id="mlwatch-defaults-trace-table"
               width={INPUT_WIDTH}
               placeholder={schemaTables.table}
-              value={defaults.traceTable ?? ''}
-              onChange={(e) => update(setDefaults(settings, { traceTable: str(e) }))}
+              value={defaults.tracesTable ?? ''}
+              onChange={(e) => update(setDefaults(settings, { tracesTable: str(e) }))}
             />
           </Field>
           <Field
             label="Trace search rows"
             description="Traces a search lists when its query sets no limit."
-            {...err('defaults.traceLimit')}
+            {...err('defaults.tracesLimit')}
           >
             <Input
               id="mlwatch-defaults-trace-limit"
@@ -431,98 +609,35 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
               max={10000}
               step={1}
               width={20}
-              placeholder={String(BUILTIN_TRACE_LIMIT)}
-              value={defaults.traceLimit ?? ''}
-              onChange={(e) => update(setDefaults(settings, { traceLimit: num(e) }))}
+              placeholder={String(BUILTIN_DEFAULTS.tracesLimit)}
+              value={defaults.tracesLimit ?? ''}
+              onChange={(e) => update(setDefaults(settings, { tracesLimit: num(e) }))}
             />
           </Field>
         </ConfigSubSection>
-      </ConfigSection>
 
-      <Divider />
-
-      <ConfigSection
-        title="Query defaults"
-        description="Filled into empty query fields when a dashboard or Explore runs a query. Alert rules use the built-in values unless their query sets its own. Empty here: the built-in value shown in grey."
-        isCollapsible
-        isInitiallyOpen={defaultsSet}
-        data-testid="mlwatch-config-defaults"
-      >
         <ConfigSubSection
-          title="Metric names"
-          description="As your services export them (OpenTelemetry and Prometheus conventions by default)."
+          title="Limits of one query"
+          description="A query that needs more stops with a message. Empty: the engine's limit."
           className={styles.subSection}
         >
-          <div className={styles.grid}>
-            {(Object.keys(METRIC_LABELS) as Array<keyof MetricNames>).map((key) => (
-              <Field
-                key={key}
-                label={METRIC_LABELS[key].label}
-                description={METRIC_LABELS[key].description}
-                {...err(`defaults.metrics.${key}`)}
-              >
-                <Input
-                  id={`mlwatch-defaults-metric-${key}`}
-                  placeholder={BUILTIN_METRICS[key]}
-                  value={defaults.metrics?.[key] ?? ''}
-                  onChange={(e) => update(setMetricName(settings, key, str(e)))}
-                />
-              </Field>
-            ))}
-          </div>
-        </ConfigSubSection>
-
-        <ConfigSubSection title="GPU and drift" className={styles.subSection}>
-          <div className={styles.grid}>
-            <Field
-              label="GPU group label"
-              description="GPUs are compared within groups of this label (comma-separate several)."
-              {...err('defaults.gpuGroupLabel')}
-            >
-              <Input
-                id="mlwatch-defaults-gpu-group-label"
-                placeholder={BUILTIN_GPU_GROUP_LABEL}
-                value={defaults.gpuGroupLabel ?? ''}
-                onChange={(e) => update(setDefaults(settings, { gpuGroupLabel: str(e) }))}
-              />
-            </Field>
-            <Field
-              label="Straggler threshold"
-              description="A GPU straggles below this share of its group's median utilisation."
-              {...err('defaults.stragglerThreshold')}
-            >
-              <Input
-                id="mlwatch-defaults-straggler-threshold"
-                type="number"
-                step={0.05}
-                min={0}
-                max={1}
-                placeholder={String(BUILTIN_STRAGGLER_THRESHOLD)}
-                value={defaults.stragglerThreshold ?? ''}
-                onChange={(e) => update(setDefaults(settings, { stragglerThreshold: num(e) }))}
-              />
-            </Field>
-            <Field
-              label="Minimum count"
-              description="Values each window needs for a drift verdict; fewer give 'insufficient data'."
-              {...err('defaults.minCount')}
-            >
-              <Input
-                id="mlwatch-defaults-min-count"
-                type="number"
-                min={0}
-                step={1}
-                placeholder="1"
-                value={defaults.minCount ?? ''}
-                onChange={(e) => update(setDefaults(settings, { minCount: num(e) }))}
-              />
-            </Field>
-          </div>
+          <div className={styles.grid}>{LIMIT_FIELDS.map(defaultField)}</div>
         </ConfigSubSection>
       </ConfigSection>
     </div>
   );
 }
+
+const NUMBER_KEYS = new Set<keyof QueryDefaults>([
+  'stragglerThreshold',
+  'minGroupMedian',
+  'minCount',
+  'maxSeries',
+  'maxPoints',
+  'maxRows',
+  'maxBytes',
+  'queryTimeoutSeconds',
+]);
 
 const getStyles = (theme: GrafanaTheme2) => ({
   root: css({

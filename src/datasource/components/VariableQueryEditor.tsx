@@ -2,7 +2,7 @@ import React, { useMemo } from 'react';
 import type { QueryEditorProps } from '@grafana/data';
 import { Combobox, Stack } from '@grafana/ui';
 
-import { BUILTIN_FEATURE_LABEL, metricName } from '../data/defaults';
+import { metricName, REQUESTS_METRIC, resolveDefaults } from '../data/defaults';
 import { ROUTES } from '../data/resources';
 import { describeVariableQuery, migrateVariableQuery, VARIABLE_KINDS } from '../data/variableQuery';
 import type { MlDataSource } from '../datasource';
@@ -53,9 +53,9 @@ export function VariableQueryEditor({ query: saved, onChange, datasource, range 
   };
   const metricPlaceholder =
     kind === 'features'
-      ? metricName(defaults, 'featureValue')
+      ? metricName(defaults, 'featureMetric')
       : kind === 'models'
-        ? metricName(defaults, 'requests')
+        ? REQUESTS_METRIC
         : 'any metric';
   const labelPlaceholder = kind === 'models' ? 'model' : kind === 'hosts' ? 'Hostname' : 'label';
   const noop = () => {};
@@ -91,7 +91,7 @@ export function VariableQueryEditor({ query: saved, onChange, datasource, range 
             <TextInput
               id="mlwatch-variable-feature-label"
               value={query.featureLabel}
-              placeholder={BUILTIN_FEATURE_LABEL}
+              placeholder={resolveDefaults(defaults).featureLabel}
               width={20}
               onChange={(featureLabel) => set({ featureLabel })}
               onCommit={noop}
@@ -108,7 +108,7 @@ export function VariableQueryEditor({ query: saved, onChange, datasource, range 
                 metric:
                   query.metric ||
                   (kind === 'models'
-                    ? metricName(defaults, 'requests')
+                    ? REQUESTS_METRIC
                     : kind === 'hosts'
                       ? 'DCGM_FI_DEV_GPU_UTIL'
                       : undefined),

@@ -7,10 +7,10 @@ import {
   resetSecret,
   setClickHouse,
   setDefaults,
-  setMetricName,
   setPrometheus,
   setSecret,
   validateSettings,
+  wholeNumberError,
   type Settings,
 } from './config';
 
@@ -63,12 +63,22 @@ describe('validateSettings', () => {
     [{ clickhouse: { host: 'ch', port: 0 } }, 'clickhouse.port'],
     [{ clickhouse: { host: 'ch', port: 70000 } }, 'clickhouse.port'],
     [{ prometheus: { url: 'http://p', timeoutSeconds: 0 } }, 'prometheus.timeoutSeconds'],
-    [{ defaults: { metrics: { featureValue: 'ml-feature' } } }, 'defaults.metrics.featureValue'],
-    [{ defaults: { gpuGroupLabel: 'namespace, host name' } }, 'defaults.gpuGroupLabel'],
+    [{ defaults: { featureMetric: 'ml-feature' } }, 'defaults.featureMetric'],
+    [{ defaults: { confidenceMetric: 'conf_bucket' } }, 'defaults.confidenceMetric'],
+    [{ defaults: { classLabel: 'my class' } }, 'defaults.classLabel'],
+    [{ defaults: { gpuGroupLabel: 'namespace,host' } }, 'defaults.gpuGroupLabel'],
     [{ defaults: { stragglerThreshold: 1 } }, 'defaults.stragglerThreshold'],
+    [{ defaults: { minGroupMedian: 101 } }, 'defaults.minGroupMedian'],
     [{ defaults: { minCount: -1 } }, 'defaults.minCount'],
-    [{ defaults: { traceTable: 'my.table' } }, 'defaults.traceTable'],
-    [{ defaults: { traceLimit: 0 } }, 'defaults.traceLimit'],
+    [{ defaults: { minCount: 1.5 } }, 'defaults.minCount'],
+    [{ defaults: { tracesSchema: 'jaeger' as never } }, 'defaults.tracesSchema'],
+    [{ defaults: { tracesTable: 'my.table' } }, 'defaults.tracesTable'],
+    [{ defaults: { tracesLimit: 10001 } }, 'defaults.tracesLimit'],
+    [{ defaults: { maxSeries: 1_000_001 } }, 'defaults.maxSeries'],
+    [{ defaults: { maxPoints: -5 } }, 'defaults.maxPoints'],
+    [{ defaults: { maxRows: 0.5 } }, 'defaults.maxRows'],
+    [{ defaults: { maxBytes: 5 * 1024 ** 3 } }, 'defaults.maxBytes'],
+    [{ defaults: { queryTimeoutSeconds: 601 } }, 'defaults.queryTimeoutSeconds'],
   ])('flags %j at %s', (jsonData, field) => {
     expect(Object.keys(validateSettings(jsonData))).toContain(field);
   });
@@ -86,15 +96,45 @@ describe('validateSettings', () => {
       })
     ).toEqual({});
   });
+
+  it('accepts what pkg/models/defaults.go accepts, including 0 and empty for the built-in value', () => {
+    expect(
+      validateSettings({
+        defaults: {
+          featureMetric: ' ml:feature_value ',
+          predictionsMetric: 'preds_bucket',
+          featureLabel: 'feature',
+          gpuGroupLabel: 'hpc_job',
+          stragglerThreshold: 0,
+          minGroupMedian: 0,
+          minCount: 0,
+          tracesSchema: 'signoz',
+          tracesDatabase: 'signoz_traces',
+          tracesLimit: 10000,
+          maxSeries: 1_000_000,
+          maxBytes: 4 * 1024 ** 3,
+          queryTimeoutSeconds: 0.5,
+        },
+      })
+    ).toEqual({});
+  });
+});
+
+test('wholeNumberError', () => {
+  expect(wholeNumberError(undefined, 10)).toBeUndefined();
+  expect(wholeNumberError(0, 10)).toBeUndefined();
+  expect(wholeNumberError(10, 10)).toBeUndefined();
+  expect(wholeNumberError(11, 10)).toBe('Use a whole number from 1 to 10');
+  expect(wholeNumberError(2.5, 10)).toBe('Use a whole number from 1 to 10');
 });
 
 describe('defaults', () => {
   it('sets and removes defaults without empty leftovers', () => {
-    const s = setMetricName(base, 'featureValue', 'fv');
-    expect(s.jsonData.defaults).toEqual({ metrics: { featureValue: 'fv' } });
-    expect(setMetricName(s, 'featureValue', '').jsonData.defaults).toEqual({});
-    expect(setDefaults(s, { gpuGroupLabel: 'hpc_job', traceLimit: undefined }).jsonData.defaults).toEqual({
-      metrics: { featureValue: 'fv' },
+    const s = setDefaults(base, { featureMetric: 'fv' });
+    expect(s.jsonData.defaults).toEqual({ featureMetric: 'fv' });
+    expect(setDefaults(s, { featureMetric: '' }).jsonData.defaults).toEqual({});
+    expect(setDefaults(s, { gpuGroupLabel: 'hpc_job', tracesLimit: undefined }).jsonData.defaults).toEqual({
+      featureMetric: 'fv',
       gpuGroupLabel: 'hpc_job',
     });
     expect(s.jsonData.prometheus).toEqual(base.jsonData.prometheus);

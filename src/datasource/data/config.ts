@@ -2,13 +2,13 @@ import type { DataSourceSettings } from '@grafana/data';
 
 import type {
   ClickHouseOptions,
-  MetricNames,
   MlDataSourceOptions,
   MlSecureJsonData,
   PrometheusOptions,
   QueryDefaults,
   SecureKey,
 } from '../types';
+import { LIMIT_BOUNDS } from './defaults';
 
 export type Settings = DataSourceSettings<MlDataSourceOptions, MlSecureJsonData>;
 
@@ -32,11 +32,6 @@ export function setClickHouse(settings: Settings, patch: Partial<ClickHouseOptio
 export function setDefaults(settings: Settings, patch: Partial<QueryDefaults>): Settings {
   const defaults = prune({ ...settings.jsonData.defaults, ...patch });
   return { ...settings, jsonData: { ...settings.jsonData, defaults } };
-}
-
-/** Sets one metric name of jsonData.defaults.metrics ('' removes it). */
-export function setMetricName(settings: Settings, key: keyof MetricNames, value: string): Settings {
-  return setDefaults(settings, { metrics: prune({ ...settings.jsonData.defaults?.metrics, [key]: value }) });
 }
 
 /** Drops undefined, '' and empty objects, so jsonData only holds what was set. */
@@ -115,43 +110,73 @@ export function validateSettings(jsonData: MlDataSourceOptions): Record<string, 
 
 const METRIC_NAME_RE = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const IDENTIFIER_RE = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** Mirrors loadDefaults in pkg/models/defaults.go: empty or 0 keeps the built-in value. */
 function validateDefaults(d: QueryDefaults | undefined, errors: Record<string, string>) {
   if (!d) {
     return;
   }
-  for (const [key, name] of Object.entries(d.metrics ?? {})) {
-    if (name && !METRIC_NAME_RE.test(name)) {
-      errors[`defaults.metrics.${key}`] = 'Use a Prometheus metric name: letters, digits, _ and :';
+  const set = (key: string, message: string) => (errors[`defaults.${key}`] = message);
+  for (const key of ['featureMetric', 'confidenceMetric', 'predictionsMetric'] as const) {
+    const v = d[key]?.trim();
+    if (!v) {
+      continue;
+    }
+    if (!METRIC_NAME_RE.test(v)) {
+      set(key, `"${v}" is not a Prometheus metric name: use letters, digits, _ and :`);
+    } else if (key !== 'predictionsMetric' && v.endsWith('_bucket')) {
+      set(key, `Give the histogram's base name without _bucket (${v.slice(0, -'_bucket'.length)})`);
     }
   }
-  if (d.gpuGroupLabel) {
-    const bad = d.gpuGroupLabel
-      .split(',')
-      .map((l) => l.trim())
-      .filter((l) => l && !LABEL_NAME_RE.test(l));
-    if (bad.length) {
-      errors['defaults.gpuGroupLabel'] =
-        `"${bad[0]}" is not a label name; use a label such as namespace, hpc_job or host`;
+  for (const key of ['featureLabel', 'classLabel', 'gpuGroupLabel'] as const) {
+    const v = d[key]?.trim();
+    if (v && !LABEL_NAME_RE.test(v)) {
+      set(key, `"${v}" is not a Prometheus label name: use letters, digits and _`);
     }
   }
-  if (d.stragglerThreshold !== undefined && !(d.stragglerThreshold > 0 && d.stragglerThreshold < 1)) {
-    errors['defaults.stragglerThreshold'] = 'Use a share between 0 and 1, such as 0.75';
+  if (d.stragglerThreshold && !(d.stragglerThreshold > 0 && d.stragglerThreshold < 1)) {
+    set('stragglerThreshold', 'Use a share between 0 and 1, such as 0.75');
   }
-  if (d.minCount !== undefined && !(Number.isInteger(d.minCount) && d.minCount >= 0)) {
-    errors['defaults.minCount'] = 'Use a whole number, 0 or more';
+  if (d.minGroupMedian && !(d.minGroupMedian >= 0 && d.minGroupMedian <= 100)) {
+    set('minGroupMedian', 'Use a utilisation percentage from 0 to 100, such as 40');
   }
-  if (d.traceLimit !== undefined && !(Number.isInteger(d.traceLimit) && d.traceLimit >= 1 && d.traceLimit <= 10000)) {
-    errors['defaults.traceLimit'] = 'Use a whole number from 1 to 10000';
+  const schema = d.tracesSchema?.trim().toLowerCase();
+  if (schema && schema !== 'otel' && schema !== 'signoz') {
+    set('tracesSchema', 'Use otel (OpenTelemetry collector exporter) or signoz');
   }
-  if (d.traceSchema && d.traceSchema !== 'otel' && d.traceSchema !== 'signoz') {
-    errors['defaults.traceSchema'] = 'Use the OpenTelemetry exporter or SigNoz schema';
-  }
-  for (const key of ['traceDatabase', 'traceTable'] as const) {
-    const v = d[key];
-    if (v && !IDENTIFIER_RE.test(v)) {
-      errors[`defaults.${key}`] = 'Use a plain ClickHouse name: letters, digits and _';
+  for (const key of ['tracesDatabase', 'tracesTable'] as const) {
+    const v = d[key]?.trim();
+    if (v && (!IDENTIFIER_RE.test(v) || v.length > 200)) {
+      set(key, `"${v}" is not a plain ClickHouse name: use letters, digits and _`);
     }
   }
+  for (const [key, upper] of [
+    ['minCount', 1_000_000_000],
+    ['tracesLimit', 10_000],
+    ['maxSeries', LIMIT_BOUNDS.maxSeries],
+    ['maxPoints', LIMIT_BOUNDS.maxPoints],
+    ['maxRows', LIMIT_BOUNDS.maxRows],
+    ['maxBytes', LIMIT_BOUNDS.maxBytes],
+  ] as const) {
+    const message = wholeNumberError(d[key], upper);
+    if (message) {
+      set(key, message);
+    }
+  }
+  const t = d.queryTimeoutSeconds;
+  if (t && !(t > 0 && t <= LIMIT_BOUNDS.queryTimeoutSeconds)) {
+    set('queryTimeoutSeconds', `Use 1 to ${LIMIT_BOUNDS.queryTimeoutSeconds} seconds`);
+  }
+}
+
+/** pkg/models positiveInt: empty or 0 keeps the default, else a whole number from 1 to upper. */
+export function wholeNumberError(v: number | undefined, upper: number): string | undefined {
+  if (!v) {
+    return undefined;
+  }
+  if (!Number.isInteger(v) || v < 1 || v > upper) {
+    return `Use a whole number from 1 to ${upper}`;
+  }
+  return undefined;
 }

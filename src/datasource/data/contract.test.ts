@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { MlQuery } from '../types';
+import type { MlQuery, QueryDefaults } from '../types';
 
 /**
  * The query JSON is a contract with pkg/models/query.go: a field the Go
@@ -118,4 +118,50 @@ test('every JSON tag of pkg/models/query.go can be written by the editor', () =>
     [...(tags[struct] ?? [])].filter((t) => !written.has(`${struct}.${t}`)).map((t) => `${struct}.${t}`)
   );
   expect(unwritten).toEqual([]);
+});
+
+/**
+ * jsonData.defaults is a contract with pkg/models/defaults.go (jsonDefaults):
+ * every key the config editor writes must be read there, and every key read
+ * there must be one the editor can write. The compiler checks that this
+ * object names every QueryDefaults key.
+ */
+const allDefaults: Required<QueryDefaults> = {
+  featureMetric: 'm',
+  confidenceMetric: 'm',
+  predictionsMetric: 'm',
+  featureLabel: 'f',
+  classLabel: 'c',
+  gpuGroupLabel: 'g',
+  stragglerThreshold: 0.7,
+  minGroupMedian: 40,
+  minCount: 1,
+  tracesSchema: 'otel',
+  tracesDatabase: 'd',
+  tracesTable: 't',
+  tracesLimit: 10,
+  maxSeries: 1,
+  maxPoints: 1,
+  maxRows: 1,
+  maxBytes: 1,
+  queryTimeoutSeconds: 1,
+};
+
+function goDefaultsTags(): Set<string> {
+  const src = readFileSync(join(__dirname, '..', '..', '..', 'pkg', 'models', 'defaults.go'), 'utf8');
+  const body = /type jsonDefaults struct \{([\s\S]*?)\n\}/.exec(src)?.[1] ?? '';
+  return new Set([...body.matchAll(/json:"([^",]+)/g)].map((t) => t[1]));
+}
+
+test('jsonData.defaults: the frontend keys and pkg/models/defaults.go agree in both directions', () => {
+  const tags = goDefaultsTags();
+  expect(tags.size).toBeGreaterThan(0);
+  const keys = Object.keys(allDefaults);
+  expect(keys.filter((k) => !tags.has(k))).toEqual([]);
+  expect([...tags].filter((t) => !keys.includes(t))).toEqual([]);
+});
+
+test('jsonData.defaults is read by pkg/models/settings.go', () => {
+  const src = readFileSync(join(__dirname, '..', '..', '..', 'pkg', 'models', 'settings.go'), 'utf8');
+  expect(src).toMatch(/\*jsonDefaults\s+`json:"defaults"`/);
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { MlQuery } from '../types';
-import { effectiveQuery, metricName, traceSource } from './defaults';
+import { BUILTIN_DEFAULTS, effectiveQuery, ENGINE_LIMITS, metricName, resolveDefaults, traceSource } from './defaults';
 
 describe('effectiveQuery', () => {
   it('fills the drift metric, feature label and offset as the backend would', () => {
@@ -11,19 +11,30 @@ describe('effectiveQuery', () => {
       queryType: 'drift',
       source: 'prometheus',
       method: 'auto',
+      minCount: 1,
       prometheus: { input: 'histogram', metric: 'ml_feature_value', featureLabel: 'feature' },
       reference: { mode: 'offset', offset: '7d' },
     });
   });
 
   it('prefers the datasource defaults over the built-in names', () => {
-    const defaults = { metrics: { featureValue: 'fv', confidence: 'conf', predictions: 'preds' }, minCount: 50 };
+    const defaults = {
+      featureMetric: 'fv',
+      confidenceMetric: 'conf',
+      predictionsMetric: 'preds',
+      featureLabel: 'feat',
+      classLabel: 'label',
+      minCount: 50,
+    };
+    expect(effectiveQuery({ refId: 'A', queryType: 'drift' }, defaults).prometheus?.featureLabel).toBe('feat');
     expect(effectiveQuery({ refId: 'A', queryType: 'drift' }, defaults).prometheus?.metric).toBe('fv');
     expect(effectiveQuery({ refId: 'A', queryType: 'drift' }, defaults).minCount).toBe(50);
     expect(effectiveQuery({ refId: 'A', queryType: 'distribution' }, defaults).prometheus?.metric).toBe('conf');
     const classes = effectiveQuery({ refId: 'A', queryType: 'distribution', mode: 'classes' }, defaults);
     expect(classes.prometheus?.metric).toBe('preds');
-    expect(classes.classLabel).toBe('class');
+    expect(classes.classLabel).toBe('label');
+    const ch = effectiveQuery({ refId: 'A', queryType: 'distribution', mode: 'classes', source: 'clickhouse' }, defaults);
+    expect(ch.classLabel).toBeUndefined();
   });
 
   it('never overrides what the query sets', () => {
@@ -34,7 +45,7 @@ describe('effectiveQuery', () => {
       minCount: 3,
       reference: { offset: '1d' },
     };
-    const out = effectiveQuery(q, { metrics: { featureValue: 'fv' }, minCount: 50 });
+    const out = effectiveQuery(q, { featureMetric: 'fv', minCount: 50 });
     expect(out.prometheus?.metric).toBe('mine');
     expect(out.minCount).toBe(3);
     expect(out.reference).toEqual({ mode: 'offset', offset: '1d' });
@@ -47,19 +58,31 @@ describe('effectiveQuery', () => {
 
   it('fills the GPU options from the datasource defaults', () => {
     expect(
-      effectiveQuery({ refId: 'A', queryType: 'gpu' }, { gpuGroupLabel: 'hpc_job', stragglerThreshold: 0.6 }).gpu
+      effectiveQuery({ refId: 'A', queryType: 'gpu' }, { gpuGroupLabel: 'hpc_job', stragglerThreshold: 0.6, minGroupMedian: 20 })
+        .gpu
     ).toEqual({
       groupLabel: 'hpc_job',
       stragglerThreshold: 0.6,
-      minGroupMedian: 40,
+      minGroupMedian: 20,
     });
   });
 
   it('fills the trace table and limit', () => {
-    expect(effectiveQuery({ refId: 'A', queryType: 'traces' }, { traceLimit: 50 }).traces).toEqual({
+    expect(effectiveQuery({ refId: 'A', queryType: 'traces' }, { tracesLimit: 50 }).traces).toEqual({
       schema: 'otel',
-      table: 'otel_traces',
       limit: 50,
+    });
+    const defaults = { tracesSchema: 'otel' as const, tracesDatabase: 'obs', tracesTable: 'spans' };
+    expect(effectiveQuery({ refId: 'A', queryType: 'traces' }, defaults).traces).toEqual({
+      schema: 'otel',
+      database: 'obs',
+      table: 'spans',
+      limit: 100,
+    });
+    expect(effectiveQuery({ refId: 'A', queryType: 'traces', traces: { database: 'x' } }, defaults).traces).toEqual({
+      schema: 'otel',
+      database: 'x',
+      limit: 100,
     });
     expect(effectiveQuery({ refId: 'A', queryType: 'traces' }, undefined).source).toBe('clickhouse');
   });
@@ -73,32 +96,52 @@ describe('effectiveQuery', () => {
 
 describe('traceSource', () => {
   it('uses the datasource table only for the same schema', () => {
-    const defaults = { traceSchema: 'otel' as const, traceDatabase: 'obs', traceTable: 'spans' };
+    const defaults = { tracesSchema: 'otel' as const, tracesDatabase: 'obs', tracesTable: 'spans' };
     expect(traceSource({ refId: 'A' }, defaults)).toEqual({ schema: 'otel', database: 'obs', table: 'spans' });
     expect(traceSource({ refId: 'A', traces: { schema: 'signoz' } }, defaults)).toEqual({
       schema: 'signoz',
       database: 'signoz_traces',
       table: 'distributed_signoz_index_v3',
     });
-    expect(traceSource({ refId: 'A', traces: { table: 'mine' } }, defaults).table).toBe('mine');
+    expect(traceSource({ refId: 'A', traces: { table: 'mine' } }, defaults)).toEqual({
+      schema: 'otel',
+      database: '',
+      table: 'mine',
+    });
   });
 });
 
-test('metricName trims and falls back', () => {
-  expect(metricName({ metrics: { requests: '  ' } }, 'requests')).toBe('ml_requests_total');
-  expect(metricName({ metrics: { requests: 'reqs' } }, 'requests')).toBe('reqs');
+test('metricName and resolveDefaults trim and fall back like the backend', () => {
+  expect(metricName({ featureMetric: '  ' }, 'featureMetric')).toBe('ml_feature_value');
+  expect(metricName({ featureMetric: ' fv ' }, 'featureMetric')).toBe('fv');
+  expect(resolveDefaults(undefined)).toEqual(BUILTIN_DEFAULTS);
+  expect(resolveDefaults({ stragglerThreshold: 0, tracesSchema: 'SigNoz' as never, minCount: 5 })).toEqual({
+    ...BUILTIN_DEFAULTS,
+    tracesSchema: 'signoz',
+    minCount: 5,
+  });
 });
 
-test('built-in defaults agree with the backend', () => {
-  // pkg/models/query.go applyDefaults and pkg/traces/schema.go: the same numbers and names.
+test('built-in defaults and limits agree with the backend', () => {
+  // pkg/models/defaults.go BuiltinDefaults, pkg/engine DefaultLimits and pkg/traces/schema.go.
   const root = join(__dirname, '..', '..', '..', 'pkg');
-  const models = readFileSync(join(root, 'models', 'query.go'), 'utf8');
+  const defaults = readFileSync(join(root, 'models', 'defaults.go'), 'utf8');
+  const builtin = defaults.slice(defaults.indexOf('func BuiltinDefaults'), defaults.indexOf('// Bounds of the limits'));
+  const goValue = (v: string | number) => (typeof v === 'string' ? `"${v}"` : String(v));
+  for (const [k, v] of Object.entries(BUILTIN_DEFAULTS)) {
+    const name = k === 'gpuGroupLabel' ? 'GPUGroupLabel' : k.charAt(0).toUpperCase() + k.slice(1);
+    expect(builtin).toContain(`${name}: `);
+    expect(builtin).toMatch(new RegExp(`\\b${name}:\\s+${goValue(v).replace('.', '\\.')},`));
+  }
+  const engine = readFileSync(join(root, 'engine', 'engine.go'), 'utf8');
+  const goInt = (n: number) => n.toLocaleString('en').replace(/,/g, '_');
+  expect(engine).toMatch(new RegExp(`MaxSeries:\\s+${goInt(ENGINE_LIMITS.maxSeries)},`));
+  expect(engine).toMatch(new RegExp(`MaxPoints:\\s+${goInt(ENGINE_LIMITS.maxPoints)},`));
+  expect(engine).toMatch(new RegExp(`MaxRows:\\s+${goInt(ENGINE_LIMITS.maxRows)},`));
+  expect(engine).toMatch(/MaxBytes:\s+256 << 20,/);
+  expect(ENGINE_LIMITS.maxBytes).toBe(256 << 20);
+  expect(engine).toMatch(new RegExp(`QueryTimeout:\\s+${ENGINE_LIMITS.queryTimeoutSeconds} \\* time\\.Second,`));
   const schema = readFileSync(join(root, 'traces', 'schema.go'), 'utf8');
-  const out = effectiveQuery({ refId: 'A', queryType: 'gpu' }, undefined);
-  expect(models).toContain(`g.GroupLabel = "${out.gpu?.groupLabel}"`);
-  expect(models).toContain(`g.StragglerThreshold = ${out.gpu?.stragglerThreshold}`);
-  expect(models).toContain(`g.MinGroupMedian = ${out.gpu?.minGroupMedian}`);
-  expect(models).toContain(`t.Limit = ${effectiveQuery({ refId: 'A', queryType: 'traces' }, undefined).traces?.limit}`);
   expect(schema).toContain(`OTelTable         = "otel_traces"`);
   expect(schema).toContain(`SigNozTable       = "distributed_signoz_index_v3"`);
   expect(schema).toContain(`SigNozDatabase    = "signoz_traces"`);

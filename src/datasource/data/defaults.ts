@@ -1,46 +1,53 @@
-import type { MetricNames, MlQuery, QueryDefaults, TraceSchema } from '../types';
+import type { MlQuery, QueryDefaults, TraceSchema } from '../types';
 
-/** ARCHITECTURE.md §5: the names the dashboards and alert templates assume. */
-export const BUILTIN_METRICS: Required<MetricNames> = {
-  requests: 'ml_requests_total',
-  requestDuration: 'ml_request_duration_seconds',
-  stageDuration: 'ml_stage_duration_seconds',
-  predictions: 'ml_predictions_total',
-  confidence: 'ml_prediction_confidence',
-  featureValue: 'ml_feature_value',
-  labeledPredictions: 'ml_labeled_predictions_total',
-  tokenUsage: 'gen_ai_client_token_usage',
-  operationDuration: 'gen_ai_client_operation_duration_seconds',
+/**
+ * pkg/models/defaults.go BuiltinDefaults: what the backend uses when
+ * jsonData.defaults leaves a key empty (ARCHITECTURE.md §5 names).
+ */
+export const BUILTIN_DEFAULTS = {
+  featureMetric: 'ml_feature_value',
+  confidenceMetric: 'ml_prediction_confidence',
+  predictionsMetric: 'ml_predictions_total',
+  featureLabel: 'feature',
+  classLabel: 'class',
+  gpuGroupLabel: 'namespace',
+  stragglerThreshold: 0.75,
+  minGroupMedian: 40,
+  minCount: 1,
+  tracesSchema: 'otel' as TraceSchema,
+  tracesLimit: 100,
 };
 
-export const METRIC_LABELS: Record<keyof MetricNames, { label: string; description: string }> = {
-  requests: { label: 'Requests', description: 'Counter with model, version and code (HTTP status) labels' },
-  requestDuration: { label: 'Request duration', description: 'Histogram of request latency in seconds' },
-  stageDuration: { label: 'Stage duration', description: 'Histogram per stage: preprocess, inference, postprocess' },
-  predictions: {
-    label: 'Predictions',
-    description: "Counter with a class label; the distribution query's classes mode",
-  },
-  confidence: {
-    label: 'Confidence',
-    description: "Histogram of prediction confidence (0 to 1); the distribution query's default",
-  },
-  featureValue: { label: 'Feature values', description: "Histograms with a feature label; the drift query's default" },
-  labeledPredictions: {
-    label: 'Labelled predictions',
-    description: 'Counter with correct="true|false" once labels arrive',
-  },
-  tokenUsage: { label: 'LLM token usage', description: 'OpenTelemetry GenAI histogram with gen_ai_token_type' },
-  operationDuration: { label: 'LLM operation duration', description: 'OpenTelemetry GenAI histogram in seconds' },
+/** pkg/engine DefaultLimits: a query's limits when jsonData.defaults sets none. */
+export const ENGINE_LIMITS = {
+  maxSeries: 20_000,
+  maxPoints: 5_000_000,
+  maxRows: 1_000_000,
+  maxBytes: 256 * 1024 * 1024,
+  queryTimeoutSeconds: 60,
 };
 
-export const BUILTIN_GPU_GROUP_LABEL = 'namespace';
-export const BUILTIN_STRAGGLER_THRESHOLD = 0.75;
-export const BUILTIN_MIN_GROUP_MEDIAN = 40;
-export const BUILTIN_TRACE_SCHEMA: TraceSchema = 'otel';
-export const BUILTIN_TRACE_LIMIT = 100;
-export const BUILTIN_FEATURE_LABEL = 'feature';
-export const BUILTIN_CLASS_LABEL = 'class';
+/** The highest limits pkg/models/defaults.go accepts. */
+export const LIMIT_BOUNDS = {
+  maxSeries: 1_000_000,
+  maxPoints: 100_000_000,
+  maxRows: 100_000_000,
+  maxBytes: 4 * 1024 * 1024 * 1024,
+  queryTimeoutSeconds: 600,
+};
+
+export type MetricKey = 'featureMetric' | 'confidenceMetric' | 'predictionsMetric';
+
+/** The requests counter of ARCHITECTURE.md §5 (the models variable); not a datasource default. */
+export const REQUESTS_METRIC = 'ml_requests_total';
+
+export const BUILTIN_GPU_GROUP_LABEL = BUILTIN_DEFAULTS.gpuGroupLabel;
+export const BUILTIN_STRAGGLER_THRESHOLD = BUILTIN_DEFAULTS.stragglerThreshold;
+export const BUILTIN_MIN_GROUP_MEDIAN = BUILTIN_DEFAULTS.minGroupMedian;
+export const BUILTIN_TRACE_SCHEMA: TraceSchema = BUILTIN_DEFAULTS.tracesSchema;
+export const BUILTIN_TRACE_LIMIT = BUILTIN_DEFAULTS.tracesLimit;
+export const BUILTIN_FEATURE_LABEL = BUILTIN_DEFAULTS.featureLabel;
+export const BUILTIN_CLASS_LABEL = BUILTIN_DEFAULTS.classLabel;
 export const BUILTIN_REFERENCE_OFFSET = '7d';
 
 /** Table names each trace schema assumes when none is given (pkg/traces/schema.go). */
@@ -49,9 +56,33 @@ export const TRACE_SCHEMA_TABLES: Record<TraceSchema, { database: string; table:
   signoz: { database: 'signoz_traces', table: 'distributed_signoz_index_v3', label: 'SigNoz' },
 };
 
+/**
+ * The datasource defaults as the backend resolves them (loadDefaults, then
+ * orBuiltin): trimmed names, and the built-in value for what is empty or 0.
+ */
+export function resolveDefaults(d: QueryDefaults | undefined): typeof BUILTIN_DEFAULTS {
+  const b = BUILTIN_DEFAULTS;
+  const str = (v: string | undefined, def: string) => v?.trim() || def;
+  const num = (v: number | undefined, def: number) => (v ? v : def);
+  const schema = d?.tracesSchema?.trim().toLowerCase();
+  return {
+    featureMetric: str(d?.featureMetric, b.featureMetric),
+    confidenceMetric: str(d?.confidenceMetric, b.confidenceMetric),
+    predictionsMetric: str(d?.predictionsMetric, b.predictionsMetric),
+    featureLabel: str(d?.featureLabel, b.featureLabel),
+    classLabel: str(d?.classLabel, b.classLabel),
+    gpuGroupLabel: str(d?.gpuGroupLabel, b.gpuGroupLabel),
+    stragglerThreshold: num(d?.stragglerThreshold, b.stragglerThreshold),
+    minGroupMedian: num(d?.minGroupMedian, b.minGroupMedian),
+    minCount: num(d?.minCount, b.minCount),
+    tracesSchema: schema === 'otel' || schema === 'signoz' ? schema : b.tracesSchema,
+    tracesLimit: num(d?.tracesLimit, b.tracesLimit),
+  };
+}
+
 /** A metric name from the datasource defaults, else the built-in one. */
-export function metricName(defaults: QueryDefaults | undefined, key: keyof MetricNames): string {
-  return defaults?.metrics?.[key]?.trim() || BUILTIN_METRICS[key];
+export function metricName(defaults: QueryDefaults | undefined, key: MetricKey): string {
+  return resolveDefaults(defaults)[key];
 }
 
 export interface EffectiveTraceSource {
@@ -61,30 +92,32 @@ export interface EffectiveTraceSource {
 }
 
 /**
- * The trace table a query reads: its own names, else the datasource's
- * defaults when they are for the same schema, else the schema's own.
+ * The trace table a query reads, as pkg/models applyDefaults picks it: its
+ * own names; when it names neither database nor table and uses the
+ * default schema, the datasource's; else the schema's own.
  */
 export function traceSource(query: MlQuery, defaults: QueryDefaults | undefined): EffectiveTraceSource {
-  const schema = query.traces?.schema || defaults?.traceSchema || BUILTIN_TRACE_SCHEMA;
-  const sameSchema = schema === (defaults?.traceSchema || BUILTIN_TRACE_SCHEMA);
+  const d = resolveDefaults(defaults);
+  const schema = query.traces?.schema || d.tracesSchema;
   const builtin = TRACE_SCHEMA_TABLES[schema] ?? TRACE_SCHEMA_TABLES.otel;
-  return {
-    schema,
-    database: query.traces?.database || (sameSchema ? defaults?.traceDatabase : '') || builtin.database,
-    table: query.traces?.table || (sameSchema ? defaults?.traceTable : '') || builtin.table,
-  };
+  const useDefaults = schema === d.tracesSchema && !query.traces?.database && !query.traces?.table;
+  const database = query.traces?.database || (useDefaults ? defaults?.tracesDatabase?.trim() : '') || '';
+  const table = query.traces?.table || (useDefaults ? defaults?.tracesTable?.trim() : '') || '';
+  return { schema, database: database || builtin.database, table: table || builtin.table };
 }
 
 /**
- * The query as the backend will run it: empty fields filled from the
- * datasource defaults, then from pkg/models applyDefaults. The editor shows
- * these values as placeholders and validates against them; it never saves
- * them, so a saved query follows later changes of the datasource defaults.
- * MlDataSource.applyTemplateVariables sends this form to the backend.
+ * The query as the backend will run it: a mirror of pkg/models
+ * applyDefaults with the datasource defaults. The editors show these
+ * values as placeholders and validate against them; nothing sends or saves
+ * this form, since the backend fills the same values itself (so a saved
+ * query follows later changes of the datasource defaults).
  */
 export function effectiveQuery(query: MlQuery, defaults: QueryDefaults | undefined): MlQuery {
+  const d = resolveDefaults(defaults);
   const q: MlQuery = structuredCloneQuery(query);
   q.method = q.method || 'auto';
+  q.minCount = q.minCount || d.minCount;
   if (!q.source) {
     if (q.clickhouse && !q.prometheus) {
       q.source = 'clickhouse';
@@ -94,30 +127,29 @@ export function effectiveQuery(query: MlQuery, defaults: QueryDefaults | undefin
       q.source = 'prometheus';
     }
   }
-  if ((q.queryType === 'drift' || q.queryType === 'distribution') && q.source === 'prometheus') {
-    const p = { ...(q.prometheus ?? {}) };
+  if (!q.prometheus && q.source === 'prometheus' && (q.queryType === 'drift' || q.queryType === 'distribution')) {
+    q.prometheus = {};
+  }
+  if (q.prometheus) {
+    const p = { ...q.prometheus };
     if (!p.input) {
       p.input = p.expr && !p.metric ? 'samples' : 'histogram';
     }
-    if (p.input !== 'samples' && !p.metric) {
-      if (q.queryType === 'drift') {
-        p.metric = metricName(defaults, 'featureValue');
-      } else if (q.mode === 'classes') {
-        p.metric = metricName(defaults, 'predictions');
-      } else {
-        p.metric = metricName(defaults, 'confidence');
+    if (!p.metric && p.input !== 'samples' && q.source === 'prometheus') {
+      if (q.queryType === 'distribution' && q.mode === 'classes') {
+        p.metric = d.predictionsMetric;
+      } else if (q.queryType === 'distribution') {
+        p.metric = d.confidenceMetric;
+      } else if (q.queryType === 'drift') {
+        p.metric = d.featureMetric;
       }
     }
-    p.featureLabel = p.featureLabel || BUILTIN_FEATURE_LABEL;
-    q.prometheus = p;
-  } else if (q.prometheus) {
-    q.prometheus = { ...q.prometheus, featureLabel: q.prometheus.featureLabel || BUILTIN_FEATURE_LABEL };
-    if (!q.prometheus.input) {
-      q.prometheus.input = q.prometheus.expr && !q.prometheus.metric ? 'samples' : 'histogram';
+    p.featureLabel = p.featureLabel || d.featureLabel;
+    // ClassLabel names a column for ClickHouse: only Prometheus class distributions take the default.
+    if (!q.classLabel && q.source === 'prometheus' && q.queryType === 'distribution' && q.mode === 'classes') {
+      q.classLabel = d.classLabel;
     }
-  }
-  if (q.queryType === 'distribution' && q.mode === 'classes') {
-    q.classLabel = q.classLabel || BUILTIN_CLASS_LABEL;
+    q.prometheus = p;
   }
   if (q.clickhouse && !q.clickhouse.layout) {
     q.clickhouse = { ...q.clickhouse, layout: q.clickhouse.featureColumn ? 'long' : 'wide' };
@@ -130,22 +162,28 @@ export function effectiveQuery(query: MlQuery, defaults: QueryDefaults | undefin
     r.offset = BUILTIN_REFERENCE_OFFSET;
   }
   q.reference = r;
-  if (!q.minCount && defaults?.minCount) {
-    q.minCount = defaults.minCount;
-  }
   if (q.queryType === 'gpu' || q.gpu) {
     const g = { ...(q.gpu ?? {}) };
-    g.groupLabel = g.groupLabel || defaults?.gpuGroupLabel || BUILTIN_GPU_GROUP_LABEL;
-    g.stragglerThreshold = g.stragglerThreshold || defaults?.stragglerThreshold || BUILTIN_STRAGGLER_THRESHOLD;
-    g.minGroupMedian = g.minGroupMedian || BUILTIN_MIN_GROUP_MEDIAN;
+    g.groupLabel = g.groupLabel || d.gpuGroupLabel;
+    g.stragglerThreshold = g.stragglerThreshold || d.stragglerThreshold;
+    g.minGroupMedian = g.minGroupMedian || d.minGroupMedian;
     q.gpu = g;
   }
   if (q.queryType === 'traces' || q.traces) {
-    const src = traceSource(q, defaults);
-    q.traces = { ...(q.traces ?? {}), schema: src.schema, database: src.database || undefined, table: src.table };
-    q.traces.limit = q.traces.limit || defaults?.traceLimit || BUILTIN_TRACE_LIMIT;
+    const t = { ...(q.traces ?? {}) };
+    t.schema = t.schema || d.tracesSchema;
+    if (t.schema === d.tracesSchema && !t.database && !t.table) {
+      t.database = defaults?.tracesDatabase?.trim() || undefined;
+      t.table = defaults?.tracesTable?.trim() || undefined;
+    }
+    t.limit = t.limit || d.tracesLimit;
+    q.traces = prune(t);
   }
   return q;
+}
+
+function prune<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as T;
 }
 
 function structuredCloneQuery(q: MlQuery): MlQuery {

@@ -9,13 +9,16 @@ describe('variableRequest', () => {
     });
   });
 
-  it('uses the datasource metric names', () => {
-    expect(variableRequest({ refId: 'v', kind: 'models' }, { metrics: { requests: 'reqs' } }).params).toEqual({
-      label: 'model',
-      metric: 'reqs',
+  it('uses the datasource feature histogram and label', () => {
+    expect(variableRequest({ refId: 'v', kind: 'features' }, { featureMetric: 'fv', featureLabel: 'f' }).params).toEqual({
+      metric: 'fv',
+      featureLabel: 'f',
       matchers: undefined,
       search: undefined,
     });
+    expect(variableRequest({ refId: 'v', kind: 'models' }, { featureMetric: 'fv' }).params.metric).toBe(
+      'ml_requests_total'
+    );
   });
 
   it('maps GPU and trace kinds to their routes', () => {

@@ -1,5 +1,5 @@
 import type { MlVariableQuery, QueryDefaults, VariableKind } from '../types';
-import { BUILTIN_FEATURE_LABEL, metricName } from './defaults';
+import { metricName, REQUESTS_METRIC, resolveDefaults } from './defaults';
 import { interpolatePromQL, type Replace } from './interpolate';
 import { ROUTES, type ListParams } from './resources';
 
@@ -36,8 +36,8 @@ export function variableRequest(
       return {
         path: ROUTES.features,
         params: {
-          metric: plain(q.metric) || metricName(defaults, 'featureValue'),
-          featureLabel: plain(q.featureLabel) || BUILTIN_FEATURE_LABEL,
+          metric: plain(q.metric) || metricName(defaults, 'featureMetric'),
+          featureLabel: plain(q.featureLabel) || resolveDefaults(defaults).featureLabel,
           matchers,
           search,
         },
@@ -47,7 +47,7 @@ export function variableRequest(
         path: ROUTES.labelValues,
         params: {
           label: plain(q.label) || 'model',
-          metric: plain(q.metric) || metricName(defaults, 'requests'),
+          metric: plain(q.metric) || REQUESTS_METRIC,
           matchers,
           search,
         },

@@ -1,7 +1,7 @@
 import React from 'react';
 import { Button, Combobox, IconButton, RadioButtonGroup, Stack } from '@grafana/ui';
 
-import { BUILTIN_CLASS_LABEL, BUILTIN_FEATURE_LABEL, metricName } from '../../data/defaults';
+import { metricName, resolveDefaults } from '../../data/defaults';
 import { editorModeOf, patchNested, patchQuery, setEditorMode, setSource } from '../../data/queryOps';
 import { histogramBaseNames, isFeatureType, isTimeType, ROUTES, type ListItem } from '../../data/resources';
 import { issuesFor } from '../../data/validate';
@@ -101,10 +101,10 @@ function PromInput({
   const set = (patch: Parameters<typeof patchNested<'prometheus'>>[2]) => patchNested(query, 'prometheus', patch);
   const defaultMetric =
     purpose === 'features'
-      ? metricName(defaults, 'featureValue')
+      ? metricName(defaults, 'featureMetric')
       : purpose === 'classes'
-        ? metricName(defaults, 'predictions')
-        : metricName(defaults, 'confidence');
+        ? metricName(defaults, 'predictionsMetric')
+        : metricName(defaults, 'confidenceMetric');
   const metric = p.metric || defaultMetric;
   const bucketMetric = p.input === 'native' ? metric : `${metric}_bucket`;
   return (
@@ -169,7 +169,7 @@ function PromInput({
                 params={{ metric }}
                 range={range}
                 value={query.classLabel}
-                placeholder={BUILTIN_CLASS_LABEL}
+                placeholder={resolveDefaults(defaults).classLabel}
                 width={20}
                 onChange={(v) => onCommit(patchQuery(query, { classLabel: v }))}
                 onCommit={() => onCommit()}
@@ -207,7 +207,7 @@ function PromInput({
               ready={!code}
               range={range}
               value={p.featureLabel}
-              placeholder={BUILTIN_FEATURE_LABEL}
+              placeholder={resolveDefaults(defaults).featureLabel}
               width={20}
               onChange={(v) => onCommit(set({ featureLabel: v }))}
               onCommit={() => onCommit()}
@@ -218,7 +218,7 @@ function PromInput({
               id={`${idPrefix}-features`}
               datasource={datasource}
               route={ROUTES.features}
-              params={{ metric, featureLabel: p.featureLabel || BUILTIN_FEATURE_LABEL, matchers: p.matchers }}
+              params={{ metric, featureLabel: p.featureLabel || resolveDefaults(defaults).featureLabel, matchers: p.matchers }}
               ready={!code}
               range={range}
               values={p.features}

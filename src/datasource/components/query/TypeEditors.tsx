@@ -1,14 +1,7 @@
 import React, { useState } from 'react';
 import { Button, Combobox, IconButton, RadioButtonGroup, Stack } from '@grafana/ui';
 
-import {
-  BUILTIN_GPU_GROUP_LABEL,
-  BUILTIN_MIN_GROUP_MEDIAN,
-  BUILTIN_STRAGGLER_THRESHOLD,
-  BUILTIN_TRACE_LIMIT,
-  TRACE_SCHEMA_TABLES,
-  traceSource,
-} from '../../data/defaults';
+import { resolveDefaults, TRACE_SCHEMA_TABLES, traceSource } from '../../data/defaults';
 import { patchNested, patchQuery } from '../../data/queryOps';
 import { ROUTES, type ListItem } from '../../data/resources';
 import { issuesFor } from '../../data/validate';
@@ -93,6 +86,7 @@ export function GpuEditor({ query, onChange, onCommit, datasource, range, issues
   const g = query.gpu ?? {};
   const set = (patch: Parameters<typeof patchNested<'gpu'>>[2]) => patchNested(query, 'gpu', patch);
   const err = (f: string) => issuesFor(issues, `gpu.${f}`);
+  const resolved = resolveDefaults(defaults);
   const filter = (key: 'namespace' | 'pod' | 'host', label: string, promLabel: string) => (
     <EditorField label={label} description="A value or a regular expression" error={err(key)}>
       <ResourcePicker
@@ -121,7 +115,7 @@ export function GpuEditor({ query, onChange, onCommit, datasource, range, issues
             params={{ metric: 'DCGM_FI_DEV_GPU_UTIL' }}
             range={range}
             value={g.groupLabel}
-            placeholder={defaults.gpuGroupLabel || BUILTIN_GPU_GROUP_LABEL}
+            placeholder={resolved.gpuGroupLabel}
             width={24}
             invalid={Boolean(err('groupLabel'))}
             onChange={(groupLabel) => onCommit(set({ groupLabel }))}
@@ -139,7 +133,7 @@ export function GpuEditor({ query, onChange, onCommit, datasource, range, issues
             min={0}
             max={1}
             step={0.05}
-            placeholder={String(defaults.stragglerThreshold ?? BUILTIN_STRAGGLER_THRESHOLD)}
+            placeholder={String(resolved.stragglerThreshold)}
             width={14}
             invalid={Boolean(err('stragglerThreshold'))}
             onChange={(stragglerThreshold) => onChange(set({ stragglerThreshold }))}
@@ -157,7 +151,7 @@ export function GpuEditor({ query, onChange, onCommit, datasource, range, issues
             min={0}
             max={100}
             step={5}
-            placeholder={String(BUILTIN_MIN_GROUP_MEDIAN)}
+            placeholder={String(resolved.minGroupMedian)}
             width={14}
             invalid={Boolean(err('minGroupMedian'))}
             onChange={(minGroupMedian) => onChange(set({ minGroupMedian }))}
@@ -219,7 +213,7 @@ export function TracesEditor({ query, onChange, onCommit, datasource, range, iss
   const set = (patch: Partial<TracesInput>) => patchNested(query, 'traces', patch);
   const err = (f: string) => issuesFor(issues, `traces.${f}`);
   const effective = traceSource(query, defaults);
-  const schemaDefault = defaults.traceSchema ?? 'otel';
+  const schemaDefault = resolveDefaults(defaults).tracesSchema;
   const attributes = t.attributes ?? [];
   const setAttr = (i: number, patch: Partial<TraceAttribute>) =>
     set({ attributes: attributes.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
@@ -347,7 +341,7 @@ export function TracesEditor({ query, onChange, onCommit, datasource, range, iss
                 min={1}
                 max={10000}
                 step={1}
-                placeholder={String(BUILTIN_TRACE_LIMIT)}
+                placeholder={String(resolveDefaults(defaults).tracesLimit)}
                 width={12}
                 invalid={Boolean(err('limit'))}
                 onChange={(limit) => onChange(set({ limit }))}

@@ -2,6 +2,7 @@ import React, { useMemo } from 'react';
 import { dateTime, type DateTime } from '@grafana/data';
 import { Combobox, DateTimePicker, RadioButtonGroup, Switch, TagsInput, type ComboboxOption } from '@grafana/ui';
 
+import { resolveDefaults } from '../../data/defaults';
 import { describeReference, type RangeInfo } from '../../data/reference';
 import { defaultThreshold, methodInfo, METHODS, verdictRule } from '../../data/methods';
 import { patchNested, patchQuery } from '../../data/queryOps';
@@ -215,7 +216,7 @@ export function MethodEditor({
           value={query.minCount}
           min={0}
           step={1}
-          placeholder={String(defaults.minCount ?? 1)}
+          placeholder={String(resolveDefaults(defaults).minCount)}
           width={14}
           invalid={Boolean(issuesFor(issues, 'minCount'))}
           onChange={(minCount) => onChange(patchQuery(query, { minCount }))}

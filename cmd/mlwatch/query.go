@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mlwatch/mlwatch/pkg/provisioning"
 	"io"
 	"os"
 	"regexp"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
-	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/mlwatch/mlwatch/pkg/models"
 	"github.com/mlwatch/mlwatch/pkg/plugin"
@@ -182,72 +182,16 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// provisioningFile is the part of Grafana's datasource provisioning format
-// that mlwatch reads.
-type provisioningFile struct {
-	Datasources []struct {
-		Name           string            `yaml:"name"`
-		Type           string            `yaml:"type"`
-		UID            string            `yaml:"uid"`
-		JSONData       map[string]any    `yaml:"jsonData"`
-		SecureJSONData map[string]string `yaml:"secureJsonData"`
-	} `yaml:"datasources"`
-}
-
 func loadDatasource(path, name string) (backend.DataSourceInstanceSettings, error) {
-	raw, err := os.ReadFile(path)
+	d, err := provisioning.Find(path, plugin.PluginID, name)
 	if err != nil {
-		return backend.DataSourceInstanceSettings{}, fmt.Errorf("cannot read %s: %v", path, errors.Unwrap(err))
+		return backend.DataSourceInstanceSettings{}, err
 	}
-	var pf provisioningFile
-	if err := yaml.Unmarshal(expandEnv(raw), &pf); err != nil {
-		return backend.DataSourceInstanceSettings{}, fmt.Errorf("%s is not valid provisioning YAML: %v", path, err)
+	jd, err := json.Marshal(d.JSONData)
+	if err != nil {
+		return backend.DataSourceInstanceSettings{}, fmt.Errorf("%s: jsonData: %v", path, err)
 	}
-	var names []string
-	for _, d := range pf.Datasources {
-		if d.Type != plugin.PluginID || (name != "" && d.Name != name) {
-			continue
-		}
-		names = append(names, d.Name)
-	}
-	if len(names) == 0 {
-		return backend.DataSourceInstanceSettings{}, fmt.Errorf("%s has no datasource of type %s%s", path, plugin.PluginID, nameHint(name))
-	}
-	if len(names) > 1 {
-		return backend.DataSourceInstanceSettings{}, fmt.Errorf("%s has %d mlwatch datasources (%s); pick one with --name", path, len(names), strings.Join(names, ", "))
-	}
-	for _, d := range pf.Datasources {
-		if d.Type != plugin.PluginID || (name != "" && d.Name != name) {
-			continue
-		}
-		jd, err := json.Marshal(d.JSONData)
-		if err != nil {
-			return backend.DataSourceInstanceSettings{}, fmt.Errorf("%s: jsonData: %v", path, err)
-		}
-		return backend.DataSourceInstanceSettings{Name: d.Name, UID: d.UID, Type: d.Type, JSONData: jd, DecryptedSecureJSONData: d.SecureJSONData, Updated: time.Now()}, nil
-	}
-	panic("unreachable")
-}
-
-func nameHint(name string) string {
-	if name == "" {
-		return ""
-	}
-	return fmt.Sprintf(" named %q", name)
-}
-
-var envRef = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
-
-// expandEnv expands $VAR and ${VAR} as Grafana's provisioning does; $$ is a
-// literal $.
-func expandEnv(b []byte) []byte {
-	return envRef.ReplaceAllFunc(b, func(m []byte) []byte {
-		if string(m) == "$$" {
-			return []byte("$")
-		}
-		name := strings.Trim(string(m), "${}")
-		return []byte(os.Getenv(name))
-	})
+	return backend.DataSourceInstanceSettings{Name: d.Name, UID: d.UID, Type: d.Type, JSONData: jd, DecryptedSecureJSONData: d.SecureJSONData, Updated: time.Now()}, nil
 }
 
 // loadQueries reads one query, a list, or {"queries":[...]}.

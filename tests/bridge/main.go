@@ -29,6 +29,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/mlwatch/mlwatch/pkg/provisioning"
 	"io"
 	"log"
 	"net"
@@ -44,7 +45,6 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
-	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/mlwatch/mlwatch/internal/pluginharness"
 	"github.com/mlwatch/mlwatch/internal/testenv"
@@ -194,68 +194,26 @@ func (s *settings) view() map[string]any {
 	}
 }
 
-// provisioningFile is the part of Grafana's provisioning format the bridge
-// reads (the same as `mlwatch query`).
-type provisioningFile struct {
-	Datasources []struct {
-		Name           string            `yaml:"name"`
-		Type           string            `yaml:"type"`
-		UID            string            `yaml:"uid"`
-		JSONData       map[string]any    `yaml:"jsonData"`
-		SecureJSONData map[string]string `yaml:"secureJsonData"`
-	} `yaml:"datasources"`
-}
-
 func loadDatasource(path, name string) (*settings, error) {
 	s := &settings{id: 1, uid: "mlwatch", name: "mlwatch", jsonData: map[string]any{}, secure: map[string]string{}, updated: time.Now()}
 	if path == "" {
 		return s, nil
 	}
-	raw, err := os.ReadFile(path)
+	d, err := provisioning.Find(path, pluginID, name)
 	if err != nil {
 		return nil, err
 	}
-	var pf provisioningFile
-	if err := yaml.Unmarshal(expandEnv(raw), &pf); err != nil {
-		return nil, fmt.Errorf("%s is not valid provisioning YAML: %v", path, err)
+	s.name = d.Name
+	if d.UID != "" {
+		s.uid = d.UID
 	}
-	found := 0
-	for _, d := range pf.Datasources {
-		if d.Type != pluginID || (name != "" && d.Name != name) {
-			continue
-		}
-		found++
-		s.name, s.uid = d.Name, d.UID
-		if d.JSONData != nil {
-			s.jsonData = d.JSONData
-		}
-		for k, v := range d.SecureJSONData {
-			s.secure[k] = v
-		}
+	if d.JSONData != nil {
+		s.jsonData = d.JSONData
 	}
-	switch {
-	case found == 0:
-		return nil, fmt.Errorf("%s has no datasource of type %s", path, pluginID)
-	case found > 1:
-		return nil, fmt.Errorf("%s has %d mlwatch datasources; pick one with --name", path, found)
-	}
-	if s.uid == "" {
-		s.uid = "mlwatch"
+	for k, v := range d.SecureJSONData {
+		s.secure[k] = v
 	}
 	return s, nil
-}
-
-var envRef = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
-
-// expandEnv expands $VAR and ${VAR} as Grafana's provisioning does; $$ is a
-// literal $.
-func expandEnv(b []byte) []byte {
-	return envRef.ReplaceAllFunc(b, func(m []byte) []byte {
-		if string(m) == "$$" {
-			return []byte("$")
-		}
-		return []byte(os.Getenv(strings.Trim(string(m), "${}")))
-	})
 }
 
 func repoRoot() (string, error) {

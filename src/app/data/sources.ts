@@ -93,7 +93,7 @@ function datasourceCheck(datasources: DatasourceHealth[], picked: DatasourceHeal
       link: { label: 'Add an mlwatch datasource', href: ADD_DATASOURCE },
     };
   }
-  const detail = datasources.map((d) => (d.error ? `${d.name}: ${d.error}` : `${d.name}: answering.`)).join(' ');
+  const detail = datasources.map((d) => (d.error ? `${d.name}: ${d.error}` : `${d.name} answers.`)).join(' ');
   const target = picked ?? datasources[0];
   return {
     id: 'datasource',

@@ -44,7 +44,7 @@ export default defineConfig([
   ...baseConfig,
   {
     // The base config's tests entry ('./tests/**/*') matches no file in flat
-    // config, so browser tests were never linted: lint them.
-    files: ['tests/browser/**/*.ts'],
+    // config, so browser and e2e tests were never linted: lint them.
+    files: ['tests/browser/**/*.ts', 'tests/e2e/**/*.ts'],
   },
 ]);

@@ -8,3 +8,10 @@ export enum ROUTES {
   Overview = 'overview',
   Alerts = 'alerts',
 }
+
+/** Where the overview's fix-it links point. */
+export const DOCS = {
+  metricNames: 'https://github.com/mlwatch/mlwatch/blob/main/docs/demo.md#metrics',
+  dcgmExporter: 'https://docs.nvidia.com/datacenter/cloud-native/gpu-telemetry/latest/dcgm-exporter.html',
+  tracesExporter: 'https://github.com/mlwatch/mlwatch/blob/main/docs/demo.md#clickhouse-and-spans',
+};

@@ -1,7 +1,8 @@
 /**
  * The app pages in Chromium, as Grafana renders them: the alert template
  * catalog (search, filters, parameters, live preview, create through the
- * provisioning API, downloads, bundles) and the overview's dashboard links.
+ * provisioning API, downloads, bundles) and the overview's setup checks and
+ * dashboard links.
  * Needs a dist/ built from this tree (npm run build:frontend).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -212,7 +213,7 @@ test('the overview links to every dashboard and to the alert templates', async (
     1200,
     900
   );
-  await page.getByTestId('setup-check-clickhouse').waitFor();
+  await page.getByTestId('setup-check-traces').waitFor();
   const uids = [
     'mlwatch-service-overview',
     'mlwatch-data-drift',
@@ -230,6 +231,74 @@ test('the overview links to every dashboard and to the alert templates', async (
     '/a/mlwatch-observability-app/alerts'
   );
   await page.screenshot({ path: join(DOC_SCREENSHOTS, 'app-overview-dashboards-dark.png'), fullPage: true });
+  expect(consoleErrors).toEqual([]);
+  await page.close();
+});
+
+/** Waits until the check has left the loading state and has `state`. */
+async function checkState(page: Page, id: string, state: string): Promise<Locator> {
+  const item = page.getByTestId(`setup-check-${id}`);
+  await item.waitFor();
+  const until = Date.now() + 5000;
+  let got = await item.getAttribute('data-state');
+  while (got !== state && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    got = await item.getAttribute('data-state');
+  }
+  expect(got).toBe(state);
+  return item;
+}
+
+test('the overview says what is set up, with fix-it links', async () => {
+  const { page, consoleErrors } = await render(
+    h,
+    { plugin: 'mlwatch-observability-app', options: 'app-healthy.json' },
+    1200,
+    900
+  );
+  const ds = await checkState(page, 'datasource', 'ok');
+  expect(await ds.getByRole('link', { name: 'Edit mlwatch' }).getAttribute('href')).toBe(
+    '/connections/datasources/edit/mlwatch'
+  );
+  await hasText(await checkState(page, 'metrics', 'ok'), 'Found ml_requests_total');
+  await hasText(await checkState(page, 'dcgm', 'ok'), 'Found DCGM_FI_DEV_GPU_UTIL.');
+  await hasText(await checkState(page, 'traces', 'ok'), 'Spans from fraud-api, llm-gateway, recsys.');
+  const requests = (await page.evaluate(
+    () => (window as unknown as { mlwatchRequests: Array<{ url: string }> }).mlwatchRequests
+  )) as Array<{ url: string }>;
+  expect(requests.map((r) => r.url)).toContain(
+    '/api/datasources/uid/mlwatch/resources/prometheus/metrics?search=ml_feature_value_bucket&limit=20'
+  );
+  expect(consoleErrors).toEqual([]);
+  await page.close();
+});
+
+test('the overview lists what is missing and shows route errors as they come', async () => {
+  const { page, consoleErrors } = await render(
+    h,
+    { plugin: 'mlwatch-observability-app', options: 'app-setup-missing.json' },
+    1200,
+    900
+  );
+  await checkState(page, 'datasource', 'ok');
+  const metrics = await checkState(page, 'metrics', 'missing');
+  await hasText(metrics, 'Missing: ml_prediction_confidence_bucket, ml_feature_value_bucket.');
+  expect(await metrics.getByRole('link', { name: 'Metric names' }).getAttribute('href')).toContain(
+    'docs/demo.md#metrics'
+  );
+  const dcgm = await checkState(page, 'dcgm', 'missing');
+  await hasText(dcgm, 'Install dcgm-exporter');
+  expect(await dcgm.getByRole('link', { name: 'Install dcgm-exporter' }).getAttribute('href')).toContain(
+    'docs.nvidia.com'
+  );
+  const traces = await checkState(page, 'traces', 'failing');
+  await hasText(traces, 'Could not list traced services: ClickHouse: clickhouse:9000: connection refused.');
+  expect(
+    await traces.getByRole('link', { name: 'Set up the OpenTelemetry ClickHouse exporter' }).getAttribute('href')
+  ).toContain('docs/demo.md#clickhouse-and-spans');
+  // The icons load as SVG files after the text.
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: join(DOC_SCREENSHOTS, 'app-overview-dark.png') });
   expect(consoleErrors).toEqual([]);
   await page.close();
 });

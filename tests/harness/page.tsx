@@ -255,8 +255,9 @@ function optionDefaults(plugin: PanelPlugin, frames: DataFrame[]): Record<string
 
 /**
  * Grafana's backend and datasource services for app pages, answered from a
- * fixture: the list of datasources and a response body per URL. Unknown URLs
- * answer 404, as Grafana would.
+ * fixture: the list of datasources and a response body per URL (an error when
+ * the body is {"status": 4xx/5xx, "body": ...}). Unknown URLs answer 404, as
+ * Grafana would.
  */
 interface BackendFixture {
   datasources?: Array<{ uid: string; name: string; type: string }>;
@@ -273,6 +274,11 @@ function installBackend(fixture: BackendFixture = {}) {
     const body = fixture.responses?.[req.url];
     if (body === undefined) {
       return rxjs.throwError(() => ({ status: 404, data: { message: `no fixture for ${req.url}` } }));
+    }
+    // {"status": 502, "body": {"error": "..."}} answers an error, as a route does.
+    const failure = body as { status?: number; body?: unknown };
+    if (typeof failure === 'object' && body !== null && typeof failure.status === 'number' && failure.status >= 400) {
+      return rxjs.throwError(() => ({ status: failure.status, data: failure.body }));
     }
     return rxjs.of({ data: body, status: 200, ok: true });
   };
@@ -688,13 +694,11 @@ async function renderDatasource(
         setTesting(true);
         try {
           const saved = await rxjs.lastValueFrom(
-            grafanaRuntime
-              .getBackendSrv()
-              .fetch<{ datasource: Record<string, unknown> }>({
-                url: `/api/datasources/uid/${uid}`,
-                method: 'PUT',
-                data: opts,
-              })
+            grafanaRuntime.getBackendSrv().fetch<{ datasource: Record<string, unknown> }>({
+              url: `/api/datasources/uid/${uid}`,
+              method: 'PUT',
+              data: opts,
+            })
           );
           const next = { ...opts, ...saved.data.datasource, secureJsonData: {} };
           dsEvents.push({ type: 'save', payload: next });

@@ -231,6 +231,7 @@ export function AlertTemplates({ settings }: { settings: AppSettings }) {
             <Stack gap={1} wrap="wrap" alignItems="flex-end">
               <Field label="Folder" noMargin>
                 <Combobox
+                  id="mlwatch-folder"
                   options={folders}
                   value={folderUid}
                   onChange={(o) => setFolderUid(o.value)}

@@ -1,35 +1,13 @@
 import React, { useEffect, useState } from 'react';
-import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { getBackendSrv, getDataSourceSrv, PluginPage } from '@grafana/runtime';
-import { Alert, Card, Icon, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Card, Icon, LinkButton, LoadingPlaceholder, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 
 import { dashboardEntries } from '../../dashboards';
 import { DATASOURCE_TYPE, PLUGIN_BASE_URL, ROUTES } from '../../constants';
-import { setupChecks, type DatasourceHealth, type SetupCheck, type SourceStatus } from '../data/sources';
-
-async function loadHealth(): Promise<DatasourceHealth[]> {
-  // The replacement APIs are Grafana 13 only; the app supports 12.3 too.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const list = getDataSourceSrv().getList({ pluginId: DATASOURCE_TYPE });
-  return Promise.all(
-    list.map(async (ds) => {
-      try {
-        const resp = await lastValueFrom(
-          getBackendSrv().fetch<{ sources: SourceStatus[] }>({
-            url: `/api/datasources/uid/${ds.uid}/resources/sources`,
-            showErrorAlert: false,
-          })
-        );
-        return { uid: ds.uid, name: ds.name, sources: resp.data.sources };
-      } catch (e) {
-        const message = (e as { data?: { error?: string } }).data?.error ?? 'the datasource did not answer';
-        return { uid: ds.uid, name: ds.name, sources: [], error: message };
-      }
-    })
-  );
-}
+import { fetchSetup } from '../data/fetchSetup';
+import { setupChecks, type SetupCheck } from '../data/sources';
 
 const STATE_ICON = { ok: 'check-circle', missing: 'info-circle', failing: 'exclamation-triangle' } as const;
 
@@ -39,8 +17,8 @@ export function Overview() {
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    loadHealth()
-      .then((h) => setChecks(setupChecks(h)))
+    fetchSetup()
+      .then((answers) => setChecks(setupChecks(answers)))
       .catch((e: Error) => setError(e.message));
   }, []);
 
@@ -63,6 +41,9 @@ export function Overview() {
                   <Text element="p" color="secondary">
                     {c.detail}
                   </Text>
+                  <TextLink href={c.link.href} external={c.link.href.startsWith('http')} inline={false}>
+                    {c.link.label}
+                  </TextLink>
                 </div>
               </li>
             ))}

@@ -37,9 +37,12 @@ import {
   BigValueGraphMode,
   BigValueTextMode,
   PanelChrome,
-  Table,
   TimeSeries,
 } from '@grafana/ui';
+// Grafana's own table panel draws with TableNG; the older Table (TableRT)
+// does not render in the harness's bundle.
+import { TableNG } from '@grafana/ui/unstable';
+import { type TableCellHeight } from '@grafana/schema';
 import lodash from 'lodash';
 import React from 'react';
 import { lastValueFrom } from 'rxjs';
@@ -93,8 +96,10 @@ function initTransformers() {
     return;
   }
   transformersReady = true;
+  // Deprecated aliases share their id with the transformer they name.
+  const unique = lodash.uniqBy(Object.values(standardTransformers), (t) => t.id);
   standardTransformersRegistry.setInit(() =>
-    Object.values(standardTransformers).map((t) => ({
+    unique.map((t) => ({
       id: t.id,
       name: t.name,
       description: t.description,
@@ -297,7 +302,18 @@ function PanelBody(props: BodyProps) {
     );
   }
   if (panel.type === 'table') {
-    return <Table data={frames[0]} width={width} height={height} />;
+    const options = (panel.options ?? {}) as { cellHeight?: TableCellHeight; showHeader?: boolean };
+    return (
+      <TableNG
+        data={frames[0]}
+        width={width}
+        height={height}
+        cellHeight={options.cellHeight}
+        noHeader={options.showHeader === false}
+        fieldConfig={fieldConfig}
+        timeRange={timeRange}
+      />
+    );
   }
   return (
     <Centered width={width} height={height}>

@@ -19,7 +19,9 @@ import {
   type DataTransformerInfo,
   dateTime,
   EventBusSrv,
+  FieldColorModeId,
   type FieldConfigSource,
+  getFieldDisplayName,
   getFieldDisplayValues,
   type GrafanaTheme2,
   type InterpolateFunction,
@@ -152,13 +154,21 @@ async function prepare(
   if (panel.transformations?.length && frames.length) {
     frames = await lastValueFrom(transformDataFrame(panel.transformations, frames));
   }
-  return applyFieldOverrides({
+  const series = applyFieldOverrides({
     data: frames,
     fieldConfig,
     replaceVariables: deps.replaceVariables,
     theme: deps.theme,
     timeZone: 'utc',
   });
+  // Tables head their columns with state.displayName (renames by the
+  // organize transformation live in config.displayName), as Grafana fills it.
+  for (const frame of series) {
+    for (const field of frame.fields) {
+      field.state = { ...field.state, displayName: getFieldDisplayName(field, frame, series) };
+    }
+  }
+  return series;
 }
 
 const TIMESERIES_CUSTOM = {
@@ -181,6 +191,8 @@ function fieldConfigOf(panel: DashboardPanel, plugin?: PanelPlugin): FieldConfig
     overrides: [],
   };
   if (panel.type === 'timeseries') {
+    // Grafana's time series panel: one palette colour per series by default.
+    base.defaults.color = { mode: FieldColorModeId.PaletteClassic };
     base.defaults.custom = lodash.cloneDeep(TIMESERIES_CUSTOM);
   }
   return lodash.merge(base, lodash.cloneDeep(panel.fieldConfig ?? {}));
@@ -312,6 +324,7 @@ function PanelBody(props: BodyProps) {
         noHeader={options.showHeader === false}
         fieldConfig={fieldConfig}
         timeRange={timeRange}
+        enableVirtualization={false}
       />
     );
   }

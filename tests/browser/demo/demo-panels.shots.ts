@@ -242,6 +242,9 @@ async function shootDashboard(file: string, query: Record<string, string>, out: 
     h = await startHarness(framesDir);
   }
   const { page, consoleErrors } = await render(h, { dashboard: file, ...query }, DASHBOARD_WIDTH, 900);
+  // The whole dashboard in the viewport, so that nothing waits to be scrolled to.
+  const height = await page.evaluate(() => document.getElementById('root')!.getBoundingClientRect().height);
+  await page.setViewportSize({ width: DASHBOARD_WIDTH, height: Math.ceil(height) });
   await page.waitForTimeout(500); // icons and fonts settle
   await page.locator('#root').screenshot({ path: join(DOC_SCREENSHOTS, out) });
   expect(consoleErrors).toEqual([]);

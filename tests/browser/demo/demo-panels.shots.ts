@@ -261,7 +261,6 @@ test('dashboards: every provisioned dashboard with the demo data, both themes', 
     fixtures.set(uid, fixture);
     const file = `dashboard-${uid}.json`;
     writeFileSync(join(framesDir, file), JSON.stringify(fixture));
-    writeFileSync(join('/tmp/dshots/fx', file), JSON.stringify(fixture)); // DEBUG
     const failed = Object.entries(fixture.results).filter(([, r]) => r.error);
     for (const [id, r] of failed) {
       console.warn(`${uid} panel ${id}: ${r.error}`);

@@ -33,14 +33,7 @@ import {
   type TimeRange,
   transformDataFrame,
 } from '@grafana/data';
-import {
-  BigValue,
-  BigValueColorMode,
-  BigValueGraphMode,
-  BigValueTextMode,
-  PanelChrome,
-  TimeSeries,
-} from '@grafana/ui';
+import { BigValue, BigValueColorMode, BigValueGraphMode, BigValueTextMode, PanelChrome, TimeSeries } from '@grafana/ui';
 // Grafana's own table panel draws with TableNG; the older Table (TableRT)
 // does not render in the harness's bundle.
 import { TableNG } from '@grafana/ui/unstable';
@@ -135,7 +128,12 @@ function selectPanels(all: DashboardPanel[], row: string | null): DashboardPanel
   }
   const start = flat.findIndex((p) => p.type === 'row' && p.title === row);
   if (start < 0) {
-    throw new Error(`no row titled "${row}"; rows: ${flat.filter((p) => p.type === 'row').map((p) => p.title).join(', ')}`);
+    throw new Error(
+      `no row titled "${row}"; rows: ${flat
+        .filter((p) => p.type === 'row')
+        .map((p) => p.title)
+        .join(', ')}`
+    );
   }
   const top = flat[start].gridPos.y;
   const next = flat.findIndex((p, i) => i > start && p.type === 'row');
@@ -451,7 +449,9 @@ export async function renderDashboard(fixture: DashboardFixture, deps: Dashboard
           overflow: 'hidden',
         }}
       >
-        <span style={{ fontSize: deps.theme.typography.h4.fontSize, fontWeight: deps.theme.typography.fontWeightMedium }}>
+        <span
+          style={{ fontSize: deps.theme.typography.h4.fontSize, fontWeight: deps.theme.typography.fontWeightMedium }}
+        >
           {fixture.dashboard.title}
           {deps.row ? ` / ${deps.row}` : ''}
         </span>
@@ -459,7 +459,11 @@ export async function renderDashboard(fixture: DashboardFixture, deps: Dashboard
           {shown}
         </span>
         <span
-          style={{ marginLeft: 'auto', color: deps.theme.colors.text.secondary, fontSize: deps.theme.typography.bodySmall.fontSize }}
+          style={{
+            marginLeft: 'auto',
+            color: deps.theme.colors.text.secondary,
+            fontSize: deps.theme.typography.bodySmall.fontSize,
+          }}
         >
           {`${fmt(fixture.timeRange.from)} to ${fmt(fixture.timeRange.to)} UTC`}
         </span>

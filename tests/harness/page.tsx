@@ -691,13 +691,11 @@ async function renderDatasource(
         setTesting(true);
         try {
           const saved = await rxjs.lastValueFrom(
-            grafanaRuntime
-              .getBackendSrv()
-              .fetch<{ datasource: Record<string, unknown> }>({
-                url: `/api/datasources/uid/${uid}`,
-                method: 'PUT',
-                data: opts,
-              })
+            grafanaRuntime.getBackendSrv().fetch<{ datasource: Record<string, unknown> }>({
+              url: `/api/datasources/uid/${uid}`,
+              method: 'PUT',
+              data: opts,
+            })
           );
           const next = { ...opts, ...saved.data.datasource, secureJsonData: {} };
           dsEvents.push({ type: 'save', payload: next });

@@ -203,13 +203,22 @@ const num = (s: string) => {
 };
 
 /** Runs one Prometheus target as Grafana's datasource would and returns its frames. */
-async function promTarget(ctx: DemoContext, t: Target, vars: Record<string, string>, from: number, to: number, many: boolean) {
+async function promTarget(
+  ctx: DemoContext,
+  t: Target,
+  vars: Record<string, string>,
+  from: number,
+  to: number,
+  many: boolean
+) {
   const query = interpolate(t.expr ?? '', vars);
   const table = t.format === 'table';
   if (t.instant && !t.range) {
     const data = await promGet<{ result: PromSeries[] }>(ctx, '/api/v1/query', { query, time: String(to / 1000) });
     if (table) {
-      const keys = [...new Set(data.result.flatMap((s) => Object.keys(s.metric).filter((k) => k !== '__name__')))].sort();
+      const keys = [
+        ...new Set(data.result.flatMap((s) => Object.keys(s.metric).filter((k) => k !== '__name__'))),
+      ].sort();
       const valueName = many ? `Value #${t.refId}` : 'Value';
       const frame: Frame = {
         schema: {
@@ -272,14 +281,20 @@ function mlwatchTarget(ctx: DemoContext, t: Target, vars: Record<string, string>
   const file = join(ctx.workDir, `dash-query-${t.refId}.json`);
   writeFileSync(file, JSON.stringify(q));
   const args = ['query', '--datasource', ctx.datasource, '--query', file];
-  const r = spawnSync(ctx.mlwatch, [...args, '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString()], {
-    encoding: 'utf8',
-    maxBuffer: 256 << 20,
-  });
+  const r = spawnSync(
+    ctx.mlwatch,
+    [...args, '--from', new Date(from).toISOString(), '--to', new Date(to).toISOString()],
+    {
+      encoding: 'utf8',
+      maxBuffer: 256 << 20,
+    }
+  );
   if (!r.stdout.trim()) {
     throw new Error(`mlwatch query failed (${r.status}): ${r.stderr}`);
   }
-  const res = (JSON.parse(r.stdout) as { results: Record<string, { frames?: Frame[]; error?: string }> }).results[t.refId];
+  const res = (JSON.parse(r.stdout) as { results: Record<string, { frames?: Frame[]; error?: string }> }).results[
+    t.refId
+  ];
   if (res?.error) {
     throw new Error(res.error);
   }
@@ -291,7 +306,12 @@ function allPanels(panels: Panel[]): Panel[] {
 }
 
 /** Builds the fixture for one dashboard file over [from, to]. */
-export async function dashboardFixture(ctx: DemoContext, file: string, from: number, to: number): Promise<DashboardFixture> {
+export async function dashboardFixture(
+  ctx: DemoContext,
+  file: string,
+  from: number,
+  to: number
+): Promise<DashboardFixture> {
   const dashboard = JSON.parse(readFileSync(file, 'utf8')) as Dashboard;
   const { vars, shown } = await resolveVariables(ctx, dashboard, from, to);
   const results: Record<string, PanelResult> = {};
@@ -325,7 +345,12 @@ export async function dashboardFixture(ctx: DemoContext, file: string, from: num
 export function busiestTrace(ctx: DemoContext, service: string, from: number, to: number): string {
   const frames = mlwatchTarget(
     ctx,
-    { refId: 'S', queryType: 'traces', source: 'clickhouse', traces: { schema: 'otel', database: 'otel', service, limit: 50 } },
+    {
+      refId: 'S',
+      queryType: 'traces',
+      source: 'clickhouse',
+      traces: { schema: 'otel', database: 'otel', service, limit: 50 },
+    },
     {},
     from,
     to

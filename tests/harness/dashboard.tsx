@@ -289,6 +289,13 @@ function PanelBody(props: BodyProps) {
   if (panel.type === 'stat') {
     return <StatBody {...props} />;
   }
+  if (panel.type !== 'timeseries' && panel.type !== 'table') {
+    return (
+      <Centered width={width} height={height}>
+        {`Grafana's ${panel.type} panel (not drawn in the harness)`}
+      </Centered>
+    );
+  }
   if (!hasValues(frames)) {
     return (
       <Centered width={width} height={height}>
@@ -311,25 +318,18 @@ function PanelBody(props: BodyProps) {
       />
     );
   }
-  if (panel.type === 'table') {
-    const options = (panel.options ?? {}) as { cellHeight?: TableCellHeight; showHeader?: boolean };
-    return (
-      <TableNG
-        data={frames[0]}
-        width={width}
-        height={height}
-        cellHeight={options.cellHeight}
-        noHeader={options.showHeader === false}
-        fieldConfig={fieldConfig}
-        timeRange={timeRange}
-        enableVirtualization={false}
-      />
-    );
-  }
+  const options = (panel.options ?? {}) as { cellHeight?: TableCellHeight; showHeader?: boolean };
   return (
-    <Centered width={width} height={height}>
-      {`Grafana's ${panel.type} panel (not drawn in the harness)`}
-    </Centered>
+    <TableNG
+      data={frames[0]}
+      width={width}
+      height={height}
+      cellHeight={options.cellHeight}
+      noHeader={options.showHeader === false}
+      fieldConfig={fieldConfig}
+      timeRange={timeRange}
+      enableVirtualization={false}
+    />
   );
 }
 

@@ -4,6 +4,7 @@
  * shared packages — and renders them with real @grafana/ui and @grafana/data.
  *
  * URL: /?plugin=<id>&frames=<file>&options=<file>&width=W&height=H&theme=dark|light
+ *      or /?dashboard=<file>&width=W&theme=dark|light[&row=<row title>] (see dashboard.tsx)
  *      [&view=panel|config|query|variable|app][&backend=proxy][&uid=<datasource uid>]
  * When rendering has finished, <body> gets data-rendered-ms (from data ready to
  * painted) or data-error with the message.
@@ -50,6 +51,8 @@ import * as jsxRuntime from 'react/jsx-runtime';
 import * as reactRouter from 'react-router';
 import { MemoryRouter } from 'react-router-dom';
 import * as rxjs from 'rxjs';
+
+import { type DashboardFixture, renderDashboard } from './dashboard';
 
 /** Grafana's shared modules, as plugins see them through their AMD deps. */
 const shared: Record<string, unknown> = {
@@ -781,6 +784,12 @@ async function main() {
     return;
   }
 
+  const dashboardFile = params.get('dashboard');
+  if (dashboardFile) {
+    await mainDashboard(dashboardFile, plugins, themeName, width);
+    return;
+  }
+
   const entry = plugins.find((p) => p.id === id);
   if (!entry) {
     throw new Error(`unknown plugin "${id}"; known: ${plugins.map((p) => p.id).join(', ')}`);
@@ -902,6 +911,48 @@ async function main() {
   const elapsed = performance.now() - start;
   if (errors.length === 0) {
     document.body.dataset.renderedMs = elapsed.toFixed(1);
+  }
+}
+
+/** Dashboard mode: every panel of a dashboard (or of one row) from one fixture. */
+async function mainDashboard(file: string, plugins: PluginEntry[], themeName: 'dark' | 'light', width: number) {
+  const theme = createTheme({ colors: { mode: themeName } });
+  document.body.style.background = theme.colors.background.canvas;
+  document.body.style.color = theme.colors.text.primary;
+  const fixture = await fetchJSON<DashboardFixture>(`/fixtures/${file}`);
+  const loaded = new Map<string, PanelPlugin | undefined>();
+  const loadPanel = async (pluginId: string) => {
+    if (!loaded.has(pluginId)) {
+      const entry = plugins.find((p) => p.id === pluginId && p.type === 'panel');
+      loaded.set(pluginId, entry ? (checkExport(entry, await loadAmdModule(entry.module)) as PanelPlugin) : undefined);
+    }
+    return loaded.get(pluginId);
+  };
+  const start = performance.now();
+  const node = await renderDashboard(fixture, {
+    theme,
+    width,
+    row: params.get('row'),
+    loadPanel,
+    optionDefaults,
+    replaceVariables: interpolate as grafanaData.InterpolateFunction,
+  });
+  const container = document.getElementById('root')!;
+  container.style.width = `${width}px`;
+  createRoot(container).render(
+    <ThemeContext.Provider value={theme}>
+      <grafanaUi.GlobalStyles />
+      {node}
+    </ThemeContext.Provider>
+  );
+  await afterPaint();
+  await afterPaint();
+  const deadline = performance.now() + 30000;
+  while (container.querySelector('[data-mlwatch-paint="pending"]') && performance.now() < deadline) {
+    await afterPaint();
+  }
+  if (errors.length === 0) {
+    document.body.dataset.renderedMs = (performance.now() - start).toFixed(1);
   }
 }
 

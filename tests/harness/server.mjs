@@ -50,6 +50,7 @@ export async function buildBundle() {
   const hash = createHash('sha256')
     .update(readFileSync(join(repo, 'package-lock.json')))
     .update(readFileSync(join(here, 'page.tsx')))
+    .update(readFileSync(join(here, 'dashboard.tsx')))
     .digest('hex')
     .slice(0, 16);
   const outDir = join(here, 'vendor');

@@ -4,16 +4,22 @@
 // (`build/mlwatch query`) what a dashboard would ask, renders each panel in
 // the harness with the answers, in both themes, and saves the images into
 // docs/screenshots/demo-*.png for the README and docs/demo.md.
+// Then every provisioned dashboard, whole, in the harness's dashboard mode:
+// its Prometheus targets against the demo's Prometheus, its mlwatch targets
+// through `mlwatch query` (tests/browser/demo/dashboards.ts), saved as
+// docs/screenshots/dashboard-<uid>-<theme>.png, and the ML service overview's
+// infrastructure row alone as dashboard-infrastructure-row-dark.png.
 //
 // Not part of the test command (it needs a few minutes of backfill); the
 // demo end-to-end test (tests/demo/e2e.test.mjs) checks the same answers.
 // Needs a built frontend (`npm run build:frontend`), prometheus and Go.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { DOC_SCREENSHOTS, render, startHarness, type Harness } from '../harness';
+import { busiestTrace, dashboardFixture, type DashboardFixture, type DemoContext, type Panel } from './dashboards';
 
 const repo = resolve(__dirname, '..', '..', '..');
 const minute = 60_000;
@@ -22,6 +28,7 @@ interface DemoInfo {
   datasource: string;
   anchor: string;
   spans: string;
+  prometheus: string;
 }
 
 interface QueryResult {
@@ -200,3 +207,84 @@ test('trace waterfall: one LLM chain of the support assistant', async () => {
   );
   await shoot('trace-waterfall', 'mlwatch-tracewaterfall-panel', frames, 1200, 640);
 }, 120_000);
+
+// The dashboards the app provisions (src/plugin.json), each rendered whole.
+const DASHBOARD_WIDTH = 1600;
+const INFRA_ROW = 'Infrastructure: serving pods';
+
+function provisionedDashboards(): string[] {
+  const meta = JSON.parse(readFileSync(join(repo, 'src', 'plugin.json'), 'utf8')) as {
+    includes: Array<{ type: string; path?: string }>;
+  };
+  return meta.includes
+    .filter((i) => i.type === 'dashboard' && i.path)
+    .map((i) => join(repo, 'provisioning', 'dashboards', String(i.path).split('/').pop()!));
+}
+
+const fixtures = new Map<string, DashboardFixture>();
+
+function demoContext(): DemoContext {
+  const ref = reference();
+  const ctx: DemoContext = {
+    prometheus: info.prometheus,
+    datasource: info.datasource,
+    mlwatch,
+    workDir: dir,
+    defaults: { model: 'fraud-detector' },
+    reference: { from: ref.from, to: ref.to },
+  };
+  ctx.defaults.trace_id = busiestTrace(ctx, 'support-assistant', at(-60 * minute), at(-20 * minute));
+  return ctx;
+}
+
+async function shootDashboard(file: string, query: Record<string, string>, out: string): Promise<void> {
+  if (!h) {
+    h = await startHarness(framesDir);
+  }
+  const { page, consoleErrors } = await render(h, { dashboard: file, ...query }, DASHBOARD_WIDTH, 900);
+  // The whole dashboard in the viewport, so that nothing waits to be scrolled to.
+  const height = await page.evaluate(() => document.getElementById('root')!.getBoundingClientRect().height);
+  await page.setViewportSize({ width: DASHBOARD_WIDTH, height: Math.ceil(height) });
+  await page.waitForTimeout(500); // icons and fonts settle
+  await page.locator('#root').screenshot({ path: join(DOC_SCREENSHOTS, out) });
+  expect(consoleErrors).toEqual([]);
+  await page.close();
+}
+
+test('dashboards: every provisioned dashboard with the demo data, both themes', async () => {
+  const ctx = demoContext();
+  const files = provisionedDashboards();
+  expect(files.length).toBe(6);
+  for (const path of files) {
+    const fixture = await dashboardFixture(ctx, path, at(-180 * minute), at(0));
+    const uid = fixture.dashboard.uid.replace(/^mlwatch-/, '');
+    fixtures.set(uid, fixture);
+    const file = `dashboard-${uid}.json`;
+    writeFileSync(join(framesDir, file), JSON.stringify(fixture));
+    const failed = Object.entries(fixture.results).filter(([, r]) => r.error);
+    for (const [id, r] of failed) {
+      console.warn(`${uid} panel ${id}: ${r.error}`);
+    }
+    for (const theme of ['dark', 'light']) {
+      await shootDashboard(file, { theme }, `dashboard-${uid}-${theme}.png`);
+    }
+  }
+}, 10 * minute);
+
+test('dashboards: the service overview infrastructure row has data in every panel', async () => {
+  const fixture = fixtures.get('service-overview');
+  expect(fixture).toBeDefined();
+  const panels = fixture!.dashboard.panels;
+  const start = panels.findIndex((p) => p.type === 'row' && p.title === INFRA_ROW);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const next = panels.findIndex((p, i) => i > start && p.type === 'row');
+  const row: Panel[] = panels.slice(start + 1, next < 0 ? undefined : next);
+  expect(row.length).toBeGreaterThan(0);
+  for (const p of row.filter((q) => q.targets?.some((t) => t.datasource?.type === 'prometheus'))) {
+    const r = fixture!.results[String(p.id)];
+    expect({ panel: p.title, error: r?.error }).toEqual({ panel: p.title, error: undefined });
+    const points = (r?.frames ?? []).reduce((n, f) => n + (f.data.values[0]?.length ?? 0), 0);
+    expect({ panel: p.title, empty: points === 0 }).toEqual({ panel: p.title, empty: false });
+  }
+  await shootDashboard('dashboard-service-overview.json', { theme: 'dark', row: INFRA_ROW }, 'dashboard-infrastructure-row-dark.png');
+}, 2 * minute);

@@ -34,7 +34,7 @@ stage "gofmt" bash -c 'unformatted=$(gofmt -l cmd internal pkg tests *.go); if [
 stage "go vet" go vet ./...
 stage "go vet (integration)" go vet -tags integration,arrow_json_stdlib ./tests/integration/
 stage "go test -race" go test -race -count=1 ./...
-stage "fuzz (short)" bash -c 'go test -run XXX -fuzz "^FuzzRead$" -fuzztime 10s ./pkg/csvcols/ && go test -run XXX -fuzz "^FuzzFromCumulative$" -fuzztime 10s ./pkg/drift/ && go test -run XXX -fuzz "^FuzzParseLe$" -fuzztime 5s ./pkg/drift/ && go test -run XXX -fuzz "^FuzzParseQuery$" -fuzztime 10s ./pkg/models/'
+stage "fuzz (short)" bash -c 'go test -run XXX -fuzz "^FuzzRead$" -fuzztime 5s ./pkg/csvcols/ && go test -run XXX -fuzz "^FuzzFromCumulative$" -fuzztime 5s ./pkg/drift/ && go test -run XXX -fuzz "^FuzzParseLe$" -fuzztime 5s ./pkg/drift/ && go test -run XXX -fuzz "^FuzzParseQuery$" -fuzztime 5s ./pkg/models/'
 stage "build (frontend, linux/amd64)" bash -c 'npm run -s build:frontend && npm run -s build:backend -- build:linux'
 # The other four backends (what `npm run build` adds) compile in the
 # background while the server-side tests run; the browser tests wait for

@@ -40,7 +40,7 @@ func TestFind(t *testing.T) {
 	path := writeFile(t, twoSources)
 	tests := []struct {
 		name, pick, wantErr string
-		check              func(t *testing.T, d Datasource)
+		check               func(t *testing.T, d Datasource)
 	}{
 		{name: "two of the type need a name", wantErr: "has 2 datasources of type mlwatch-ml-datasource (a, b); pick one with --name"},
 		{name: "by name, env expanded", pick: "a", check: func(t *testing.T, d Datasource) {

@@ -250,6 +250,8 @@ function ClickHouseInputEditor({
   const layout = c.layout ?? (c.featureColumn ? 'long' : 'wide');
   const tableParams = { database: c.database, table: c.table };
   const haveTable = Boolean(c.table) && !code;
+  // What every column picker of the chosen table shares.
+  const columnPicker = { datasource, route: ROUTES.columns, params: tableParams, ready: haveTable, range };
   const err = (f: string) => issuesFor(issues, `clickhouse.${f}`);
   return (
     <>
@@ -309,12 +311,8 @@ function ClickHouseInputEditor({
         <EditorField label="Time column" error={err('timeColumn')}>
           <ResourcePicker
             id={`${idPrefix}-time-column`}
-            datasource={datasource}
-            route={ROUTES.columns}
-            params={tableParams}
-            ready={haveTable}
+            {...columnPicker}
             select={timeColumns}
-            range={range}
             value={c.timeColumn}
             width={24}
             invalid={Boolean(err('timeColumn'))}
@@ -336,12 +334,8 @@ function ClickHouseInputEditor({
           <EditorField label={purpose === 'classes' ? 'Class column' : 'Column'} error={err('columns')}>
             <ResourcePicker
               id={`${idPrefix}-column`}
-              datasource={datasource}
-              route={ROUTES.columns}
-              params={tableParams}
-              ready={haveTable}
+              {...columnPicker}
               select={featureColumns}
-              range={range}
               value={c.columns?.[0]}
               width={24}
               invalid={Boolean(err('columns'))}
@@ -357,12 +351,8 @@ function ClickHouseInputEditor({
           >
             <MultiResourcePicker
               id={`${idPrefix}-columns`}
-              datasource={datasource}
-              route={ROUTES.columns}
-              params={tableParams}
-              ready={haveTable}
+              {...columnPicker}
               select={featureColumns}
-              range={range}
               values={c.columns}
               invalid={Boolean(err('columns'))}
               onChange={(columns) => onCommit(set({ columns }))}
@@ -373,11 +363,7 @@ function ClickHouseInputEditor({
             <EditorField label="Feature column" error={err('featureColumn')}>
               <ResourcePicker
                 id={`${idPrefix}-feature-column`}
-                datasource={datasource}
-                route={ROUTES.columns}
-                params={tableParams}
-                ready={haveTable}
-                range={range}
+                {...columnPicker}
                 value={c.featureColumn}
                 width={20}
                 invalid={Boolean(err('featureColumn'))}
@@ -388,11 +374,7 @@ function ClickHouseInputEditor({
             <EditorField label="Value column" error={err('valueColumn')}>
               <ResourcePicker
                 id={`${idPrefix}-value-column`}
-                datasource={datasource}
-                route={ROUTES.columns}
-                params={tableParams}
-                ready={haveTable}
-                range={range}
+                {...columnPicker}
                 value={c.valueColumn}
                 width={20}
                 invalid={Boolean(err('valueColumn'))}

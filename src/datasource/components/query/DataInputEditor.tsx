@@ -218,7 +218,11 @@ function PromInput({
               id={`${idPrefix}-features`}
               datasource={datasource}
               route={ROUTES.features}
-              params={{ metric, featureLabel: p.featureLabel || resolveDefaults(defaults).featureLabel, matchers: p.matchers }}
+              params={{
+                metric,
+                featureLabel: p.featureLabel || resolveDefaults(defaults).featureLabel,
+                matchers: p.matchers,
+              }}
               ready={!code}
               range={range}
               values={p.features}

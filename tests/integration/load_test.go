@@ -159,10 +159,29 @@ func TestLoadQueryDataRace(t *testing.T) {
 		}
 		return s
 	}
+	// afterGC waits for a garbage collection that started after the load:
+	// before one, the heap still holds the load's garbage, and an idle
+	// plugin allocates too little to start one. Go's runtime forces a
+	// collection at least every two minutes.
+	afterGC := func() pluginState {
+		loadEnd := float64(time.Now().UnixNano()) / 1e9
+		deadline := time.Now().Add(150 * time.Second)
+		for {
+			s := pluginRuntime(t, p, ds)
+			if s.lastGC > loadEnd {
+				return s
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no garbage collection in the plugin within 150 s after the load (last at %.0f)", s.lastGC)
+			}
+			time.Sleep(time.Second)
+		}
+	}
 	round(1)
 	after1 := settle()
 	round(2)
-	after := settle()
+	settle()
+	after := afterGC()
 	t.Logf("plugin goroutines %v before, %v after round 1, %v after round 2; heap in use %.1f MiB -> %.1f MiB (heap_sys %.1f MiB)",
 		before.goroutines, after1.goroutines, after.goroutines, before.heapInuse/(1<<20), after.heapInuse/(1<<20), after.heapSys/(1<<20))
 	// Goroutines do not grow with the calls: a second round of 200 leaves
@@ -175,8 +194,8 @@ func TestLoadQueryDataRace(t *testing.T) {
 	if after1.goroutines > before.goroutines+2*16+10 {
 		t.Errorf("plugin goroutines %v before the load, %v after: more than the idle connection pool explains", before.goroutines, after1.goroutines)
 	}
-	// The heap holds no answers after the load: at most what one garbage
-	// collection cycle leaves beside the live data (GOGC=100 doubles it),
+	// After a collection the heap holds no answers of the load: at most
+	// what one cycle leaves beside the live data (GOGC=100 doubles it),
 	// plus a margin for the race detector's shadow bookkeeping.
 	if limit := 2*before.heapInuse + 64<<20; after.heapInuse > limit {
 		t.Errorf("plugin heap in use %.1f MiB after the load, %.1f MiB before: memory is not given back", after.heapInuse/(1<<20), before.heapInuse/(1<<20))
@@ -194,7 +213,7 @@ func TestLoadQueryDataRace(t *testing.T) {
 	assertNoSecrets(t, log.String())
 }
 
-type pluginState struct{ goroutines, heapInuse, heapSys float64 }
+type pluginState struct{ goroutines, heapInuse, heapSys, lastGC float64 }
 
 func pluginRuntime(t *testing.T, p *pluginharness.Plugin, ds pluginharness.Datasource) pluginState {
 	t.Helper()
@@ -205,11 +224,12 @@ func pluginRuntime(t *testing.T, p *pluginharness.Plugin, ds pluginharness.Datas
 		t.Fatal(err)
 	}
 	var s pluginState
-	var ok1, ok2, ok3 bool
+	var ok1, ok2, ok3, ok4 bool
 	s.goroutines, ok1 = pluginharness.Metric(text, "go_goroutines")
 	s.heapInuse, ok2 = pluginharness.Metric(text, "go_memstats_heap_inuse_bytes")
 	s.heapSys, ok3 = pluginharness.Metric(text, "go_memstats_heap_sys_bytes")
-	if !ok1 || !ok2 || !ok3 {
+	s.lastGC, ok4 = pluginharness.Metric(text, "go_memstats_last_gc_time_seconds")
+	if !ok1 || !ok2 || !ok3 || !ok4 {
 		t.Fatalf("the plugin's metrics lack the Go runtime's:\n%.2000s", text)
 	}
 	return s
